@@ -31,6 +31,9 @@ type Address struct{ Name, Email string }
 // Part describes one leaf part of a message: an attachment, an inline
 // resource or an encapsulated message.
 type Part struct {
+	// Data holds the decoded bytes of an image with a Content-ID, when
+	// Options.KeepImages allowed it; nil otherwise.
+	Data []byte
 	// Path is the IMAP part number ("1", "2.1", ...) that the server uses
 	// in BODY[<path>] for this part.
 	Path string
@@ -99,6 +102,10 @@ type Options struct {
 	// text of one Parse call is bounded by four times this value.
 	// Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// KeepImages bounds the bytes of images with a Content-ID that are
+	// kept in Part.Data, so an HTML body can show its cid: images without
+	// a second fetch. Zero keeps none.
+	KeepImages int64
 }
 
 // DefaultMaxBodyBytes is the per-part text limit used when

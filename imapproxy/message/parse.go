@@ -35,7 +35,7 @@ func parse(r io.Reader, opt Options, hk hooks) (*Message, error) {
 	if err := checkHeader(h, lr); err != nil {
 		return nil, err
 	}
-	p := &parser{opt: opt, budget: textBudget(opt), hooks: hk}
+	p := &parser{opt: opt, budget: textBudget(opt), images: opt.KeepImages, hooks: hk}
 	m := p.parseMessage(h, lr, 0, "1", "")
 	_, _ = io.Copy(io.Discard, lr) // the epilogue, so a stream is read to its end
 	if lr.err != nil {
@@ -91,6 +91,7 @@ type parser struct {
 	opt       Options
 	parts     int   // nodes walked so far
 	budget    int64 // text bytes that may still be kept
+	images    int64 // image bytes that may still be kept (Options.KeepImages)
 	tooMany   bool
 	overspent bool
 	hooks

@@ -156,12 +156,25 @@ func (ms *msgState) leaf(n *node, h *header, body io.Reader, params map[string]s
 		ms.nested(n, cr)
 	case (p.ContentType == "text/plain" || p.ContentType == "text/html") && p.Disposition != "attachment":
 		ms.keepText(n, cr, params)
+	case p.ContentID != "" && strings.HasPrefix(p.ContentType, "image/") && ms.p.images > 0:
+		p.Data = ms.keepImage(cr)
 	}
 	_, _ = io.Copy(io.Discard, cr)
 	p.Size = cr.n
 	if d, ok := dec.(damageReporter); ok && d.damaged() {
 		ms.note(fmt.Sprintf("%s is damaged (invalid %s data); what could be decoded is kept.", name, p.Encoding))
 	}
+}
+
+// keepImage reads an inline image whole if it fits what is left of the
+// image budget; a larger one is left to be drained (and not shown).
+func (ms *msgState) keepImage(r io.Reader) []byte {
+	data, err := io.ReadAll(io.LimitReader(r, ms.p.images+1))
+	if err != nil || int64(len(data)) > ms.p.images {
+		return nil
+	}
+	ms.p.images -= int64(len(data))
+	return data
 }
 
 // isDispositionToken tells an unknown disposition type from garbage,

@@ -50,6 +50,7 @@ type rewriter struct {
 	sheetBytes    int
 	base          *url.URL // the message's <base href>, if http(s)
 	styleCache    map[string]string
+	images        map[string]string // Content-ID → data: URI (Options.Images)
 }
 
 func newRewriter(allowRemote bool) *rewriter {

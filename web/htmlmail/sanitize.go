@@ -38,6 +38,12 @@ type Options struct {
 	// AllowRemote is set when the user clicked "show remote content" for
 	// this message: remote http(s) images and backgrounds are then kept.
 	AllowRemote bool
+	// Images maps Content-IDs (without angle brackets) to data: URIs of
+	// the message's own raster images. An <img src="cid:…"> with a known
+	// id shows that image; the frame the body lives in is sandboxed to an
+	// opaque origin, which carries no session cookie, so it could not
+	// fetch the part from the app itself.
+	Images map[string]string
 }
 
 // Result is a sanitized body.
@@ -72,11 +78,13 @@ func Sanitize(body string, opt Options) (res Result) {
 func sanitize(body string, opt Options) Result {
 	body = strings.ToValidUTF8(truncate(body, MaxInputBytes), "\uFFFD")
 	r := newRewriter(opt.AllowRemote)
+	r.images = opt.Images
 	frag, err := r.rewrite(body)
 	if err != nil {
 		// The parser refuses documents nested deeper than 512 elements.
 		// Show the text rather than nothing.
 		r = newRewriter(opt.AllowRemote)
+		r.images = opt.Images
 		frag = r.textOnly(body)
 	}
 	out := policyFor(opt.AllowRemote).Sanitize(frag)

@@ -146,15 +146,21 @@ func query(p *url.URL) string {
 // the relative URL cidPrefix + PathEscape(id). Ids that would be a dot
 // segment are refused: "cid/.." would climb out of the message's URL space.
 func cidURL(u string) (string, bool) {
-	id := u[len("cid:"):]
-	if dec, err := url.PathUnescape(id); err == nil {
-		id = dec
-	}
-	id = strings.Trim(id, "<> ")
+	id := cidID(u)
 	if id == "" || strings.Trim(id, ".") == "" {
 		return "", false
 	}
 	return cidPrefix + url.PathEscape(id), true
+}
+
+// cidID is the Content-ID a "cid:" URL names (RFC 2392: %-encoded, no
+// angle brackets).
+func cidID(u string) string {
+	id := u[len("cid:"):]
+	if dec, err := url.PathUnescape(id); err == nil {
+		id = dec
+	}
+	return strings.Trim(id, "<> ")
 }
 
 // resourceURL rewrites a URL the browser would fetch by itself (img src,
@@ -186,6 +192,11 @@ func (r *rewriter) resourceURL(raw string, allowData bool) (string, bool) {
 	}
 	switch scheme(u) {
 	case "cid":
+		if allowData {
+			if data, ok := r.images[cidID(u)]; ok {
+				return dataImage(data)
+			}
+		}
 		return cidURL(u)
 	case "data":
 		if !allowData {

@@ -1,0 +1,59 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+
+	"github.com/a-h/templ"
+
+	"github.com/tidings-mail/tidings/web/reqctx"
+)
+
+// render writes a component fully buffered, so a failing template yields a
+// clean error page instead of half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		reqctx.Logger(r.Context()).Error("render failed", "err", err)
+		http.Error(w, "Tidings could not draw this page. Please reload.", http.StatusInternalServerError)
+		return
+	}
+	clearFlash(w, r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// redirect answers a POST with 303 See Other (redirect-after-post), with an
+// optional one-shot message shown by the next page.
+func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	if flash != "" {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/",
+			MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+const flashCookie = "tidings_flash"
+
+// flashFrom reads the one-shot message; the middleware's no-store header
+// and the short MaxAge keep it from reappearing. It is cleared by the
+// page that shows it.
+func flashFrom(r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	v, err := url.QueryUnescape(c.Value)
+	if err != nil || len(v) > 200 {
+		return ""
+	}
+	return v
+}
+
+func clearFlash(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(flashCookie); err == nil {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	}
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings-mail/tidings/internal/testsrv"
+)
+
+// browser is a headless Chromium driving the app like a person, recording
+// what a person would not see: console errors, CSP violations, and every
+// request the page makes.
+type browser struct {
+	t        testing.TB
+	ctx      context.Context
+	base     string
+	shotsDir string
+
+	mu       sync.Mutex
+	problems []string // console errors, exceptions, CSP violations
+	requests []string // every URL requested
+	statuses map[string]int64 // status of every response, by URL
+	alerts   []string // JavaScript dialogs (an XSS marker would open one)
+}
+
+func newBrowser(t testing.TB, base string) *browser {
+	t.Helper()
+	path := testsrv.ChromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		// Keep every frame in the page's process, so the network and
+		// console events of the sandboxed mail frame reach this target's
+		// listener (an out-of-process frame would be a separate target and
+		// a leak from it would go unseen).
+		chromedp.Flag("disable-site-isolation-trials", true),
+		chromedp.Flag("disable-features", "IsolateOrigins,site-per-process,IsolateSandboxedIframes"),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	b := &browser{t: t, ctx: ctx, base: base}
+	chromedp.ListenTarget(ctx, b.listen)
+	if err := chromedp.Run(ctx, network.Enable(), log.Enable(), runtime.Enable()); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	return b
+}
+
+func (b *browser) listen(ev any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		b.requests = append(b.requests, ev.Request.URL)
+	case *network.EventResponseReceived:
+		if b.statuses == nil {
+			b.statuses = map[string]int64{}
+		}
+		b.statuses[ev.Response.URL] = ev.Response.Status
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeWarning {
+			var args []string
+			for _, a := range ev.Args {
+				args = append(args, string(a.Value))
+			}
+			b.problems = append(b.problems, "console: "+strings.Join(args, " "))
+		}
+	case *runtime.EventExceptionThrown:
+		b.problems = append(b.problems, "exception: "+ev.ExceptionDetails.Text)
+	case *log.EventEntryAdded:
+		if ev.Entry.Level == log.LevelError || ev.Entry.Source == log.SourceSecurity || strings.Contains(ev.Entry.Text, "Content Security Policy") {
+			b.problems = append(b.problems, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
+		}
+	case *cdppage.EventJavascriptDialogOpening:
+		b.alerts = append(b.alerts, ev.Message)
+		go chromedp.Run(b.ctx, cdppage.HandleJavaScriptDialog(true))
+	}
+}
+
+// run performs actions with a deadline.
+func (b *browser) run(actions ...chromedp.Action) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// shot saves a full-page screenshot at the given viewport size.
+func (b *browser) shot(name string, width, height int64) {
+	b.t.Helper()
+	if b.shotsDir == "" {
+		return
+	}
+	var png []byte
+	b.run(chromedp.EmulateViewport(width, height), chromedp.Sleep(150*time.Millisecond), chromedp.FullScreenshot(&png, 100))
+	file := filepath.Join(b.shotsDir, fmt.Sprintf("%s-%dx%d.png", name, width, height))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// status returns the HTTP status of the last response whose URL contains
+// part, or 0.
+func (b *browser) status(part string) int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for u, s := range b.statuses {
+		if strings.Contains(u, part) {
+			return s
+		}
+	}
+	return 0
+}
+
+func (b *browser) takeProblems() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p := b.problems
+	b.problems = nil
+	return p
+}
+
+// foreignRequests are requests that left for a host other than the app.
+func (b *browser) foreignRequests() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	base, _ := url.Parse(b.base)
+	var out []string
+	for _, r := range b.requests {
+		u, err := url.Parse(r)
+		if err != nil || u.Scheme == "data" || u.Scheme == "about" || u.Scheme == "blob" || u.Scheme == "chrome-error" {
+			continue
+		}
+		if u.Host != base.Host {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// shotsDir is where screenshots go: $TIDINGS_SCREENSHOTS, or a folder in
+// the system temp dir that outlives the test, printed so a person can look.
+func screenshotDir(t testing.TB) string {
+	dir := os.Getenv("TIDINGS_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "tidings-screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", dir)
+	return dir
+}
