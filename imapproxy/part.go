@@ -152,7 +152,7 @@ func partInfo(path []int, sp *imap.BodyStructureSinglePart) PartInfo {
 }
 
 // decodeNameParam returns the file name from Content-Disposition/Type
-// parameters, decoding RFC 2231 (filename*=UTF-8''…, continuations) when
+// parameters, decoding RFC 2231 (filename*=UTF-8”…, continuations) when
 // the server passed the parameters through undecoded.
 func decodeNameParam(params map[string]string) string {
 	for _, base := range []string{"filename", "name"} {

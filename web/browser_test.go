@@ -30,10 +30,10 @@ type browser struct {
 	shotsDir string
 
 	mu       sync.Mutex
-	problems []string // console errors, exceptions, CSP violations
-	requests []string // every URL requested
+	problems []string         // console errors, exceptions, CSP violations
+	requests []string         // every URL requested
 	statuses map[string]int64 // status of every response, by URL
-	alerts   []string // JavaScript dialogs (an XSS marker would open one)
+	alerts   []string         // JavaScript dialogs (an XSS marker would open one)
 }
 
 func newBrowser(t testing.TB, base string) *browser {

@@ -37,6 +37,7 @@ func runAppFlows(t *testing.T, f mailFixture) {
 	t.Run("nested folder", func(t *testing.T) { testNestedFolder(t, f) })
 	t.Run("html message", func(t *testing.T) { testHTMLMessage(t, f) })
 	t.Run("attachment", func(t *testing.T) { testAttachment(t, f) })
+	t.Run("hostile attachments", func(t *testing.T) { testHostileAttachments(t, f) })
 	t.Run("seen and unread", func(t *testing.T) { testSeenUnread(t, f) })
 	t.Run("flag", func(t *testing.T) { testFlag(t, f) })
 	t.Run("view source", func(t *testing.T) { testRaw(t, f) })
@@ -457,5 +458,62 @@ func testHeaders(t *testing.T, f mailFixture) {
 	wantStatus(t, p, http.StatusForbidden)
 	if serverFlags(t, a, f, "INBOX", s.UID).Flagged != s.Flagged {
 		t.Error("cross-site POST changed the flag")
+	}
+}
+
+// testHostileAttachments: HTML and SVG attachments (script inside) are only
+// ever downloads, never documents or images of our origin.
+func testHostileAttachments(t *testing.T, f mailFixture) {
+	a := newTestApp(t, f.cfg)
+	a.login(f.user, f.pass)
+	s := f.find(t, "INBOX", func(s seeded) bool {
+		for _, at := range s.Parsed.Attachments {
+			if at.ContentType == "text/html" {
+				return true
+			}
+		}
+		return false
+	})
+	checked := 0
+	for _, at := range s.Parsed.Attachments {
+		if at.ContentType != "text/html" && at.ContentType != "image/svg+xml" {
+			continue
+		}
+		checked++
+		path := fmt.Sprintf("/mail/INBOX/%d/part/%s", s.UID, at.Path)
+		dl := a.get(path)
+		wantStatus(t, dl, http.StatusOK)
+		h := dl.resp.Header
+		if ct := h.Get("Content-Type"); ct != "application/octet-stream" {
+			t.Errorf("%s (%s) served as %q", at.Filename, at.ContentType, ct)
+		}
+		if !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(h.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("%s: disposition %q, CSP %q", at.Filename, h.Get("Content-Disposition"), h.Get("Content-Security-Policy"))
+		}
+		// Asked for as a preview image, it is refused: its bytes are not a
+		// raster image, whatever it claims.
+		wantStatus(t, a.get(path+"?preview=1"), http.StatusUnsupportedMediaType)
+	}
+	if checked == 0 {
+		t.Fatal("the hostile message has no HTML or SVG attachment")
+	}
+	// A real image previews inline, typed by its bytes.
+	img := f.find(t, "INBOX", func(s seeded) bool {
+		for _, at := range s.Parsed.Attachments {
+			if at.ContentType == "image/jpeg" || at.ContentType == "image/png" {
+				return true
+			}
+		}
+		return false
+	})
+	for _, at := range img.Parsed.Attachments {
+		if at.ContentType == "image/jpeg" || at.ContentType == "image/png" {
+			p := a.get(fmt.Sprintf("/mail/INBOX/%d/part/%s?preview=1", img.UID, at.Path))
+			wantStatus(t, p, http.StatusOK)
+			if ct := p.resp.Header.Get("Content-Type"); ct != at.ContentType {
+				t.Errorf("preview of %s typed %q", at.Filename, ct)
+			}
+			break
+		}
 	}
 }
