@@ -41,6 +41,12 @@ var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 // dial opens a connection and logs in. The whole exchange is bounded by
 // cfg.DialTimeout and ctx.
 func dial(ctx context.Context, cfg *Config, user, password string) (*conn, error) {
+	return dialNotify(ctx, cfg, user, password, nil)
+}
+
+// dialNotify is dial with a handler for the server's unilateral data
+// (watch.go); nil discards it.
+func dialNotify(ctx context.Context, cfg *Config, user, password string, notify *imapclient.UnilateralDataHandler) (*conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
 	defer cancel()
 
@@ -55,8 +61,9 @@ func dial(ctx context.Context, cfg *Config, user, password string) (*conn, error
 
 	cn := &conn{raw: raw, user: user, created: time.Now()}
 	opts := &imapclient.Options{
-		WordDecoder: wordDecoder,
-		TLSConfig:   tlsConfig(cfg),
+		WordDecoder:           wordDecoder,
+		TLSConfig:             tlsConfig(cfg),
+		UnilateralDataHandler: notify,
 	}
 	switch cfg.TLS {
 	case TLSImplicit:
@@ -190,6 +197,11 @@ func (cn *conn) run(ctx context.Context, fn func() error) error {
 	err := fn()
 	if !stop() || ctx.Err() != nil {
 		cn.dead.Store(true)
+		if err == nil {
+			// The work finished as the deadline struck: it is done, and
+			// saying otherwise would make the user repeat an APPEND.
+			return nil
+		}
 		return &opError{kind: ErrTimeout, op: "imap", cause: ctxErr(ctx, err)}
 	}
 	if isConnFailure(err) {

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -25,6 +24,7 @@ type Pool struct {
 	total    int
 	closed   bool
 	changed  chan struct{} // closed and replaced whenever a slot frees up
+	watches  watchSet      // IDLE connections of open pages (watch.go)
 
 	stats     poolCounters
 	stopReap  chan struct{}
@@ -43,37 +43,6 @@ type sessionConns struct {
 	uidValidity map[string]uint32
 }
 
-type poolCounters struct {
-	dials, dialFailures, reuses, discards, retries, busy, checks atomic.Int64
-	evictions, uidValidityChanges                                atomic.Int64
-	// High-water marks, written under Pool.mu.
-	maxTotal, maxPerUser, maxPerSession atomic.Int64
-}
-
-// Stats is a snapshot of the pool's counters, for tests, benchmarks and the
-// operator.
-type Stats struct {
-	Open       int // connections open now, idle or lent
-	Sessions   int // sessions the pool knows
-	PerUserMax int // connections of the user who holds the most, now
-
-	Dials        int64 // connections dialled, successful or not
-	DialFailures int64 // dials or logins that failed
-	Reuses       int64 // requests served by an idle connection
-	Discards     int64 // broken connections closed
-	Retries      int64 // reads repeated on a fresh connection
-	Busy         int64 // requests refused with ErrBusy
-	Checks       int64 // NOOPs sent before reusing a connection
-	Evictions    int64 // idle connections closed to make room for another session
-
-	// UIDValidityChanges counts SELECTs that reported another UIDVALIDITY
-	// than the session's previous SELECT of that mailbox.
-	UIDValidityChanges int64
-
-	// The most connections ever open: in all, for one user, for one session.
-	MaxOpen, MaxOpenPerUser, MaxOpenPerSession int64
-}
-
 // NewPool starts a pool; Close stops it.
 func NewPool(cfg Config, log *slog.Logger) *Pool {
 	p := &Pool{
@@ -87,29 +56,6 @@ func NewPool(cfg Config, log *slog.Logger) *Pool {
 	}
 	go p.reap()
 	return p
-}
-
-// Stats returns the current counters.
-func (p *Pool) Stats() Stats {
-	p.mu.Lock()
-	s := Stats{Open: p.total, Sessions: len(p.sessions)}
-	for _, n := range p.perUser {
-		s.PerUserMax = max(s.PerUserMax, n)
-	}
-	p.mu.Unlock()
-	s.Dials = p.stats.dials.Load()
-	s.DialFailures = p.stats.dialFailures.Load()
-	s.Reuses = p.stats.reuses.Load()
-	s.Discards = p.stats.discards.Load()
-	s.Retries = p.stats.retries.Load()
-	s.Busy = p.stats.busy.Load()
-	s.Checks = p.stats.checks.Load()
-	s.Evictions = p.stats.evictions.Load()
-	s.UIDValidityChanges = p.stats.uidValidityChanges.Load()
-	s.MaxOpen = p.stats.maxTotal.Load()
-	s.MaxOpenPerUser = p.stats.maxPerUser.Load()
-	s.MaxOpenPerSession = p.stats.maxPerSession.Load()
-	return s
 }
 
 // acquire lends the session a connection: an idle one (checked with NOOP if
@@ -220,13 +166,6 @@ func (p *Pool) evictLocked(s *sessionConns) *conn {
 	p.total--
 	p.stats.evictions.Add(1)
 	return cn
-}
-
-// noteHighWaterLocked updates the high-water marks after s got a slot.
-func (p *Pool) noteHighWaterLocked(s *sessionConns) {
-	p.stats.maxTotal.Store(max(p.stats.maxTotal.Load(), int64(p.total)))
-	p.stats.maxPerUser.Store(max(p.stats.maxPerUser.Load(), int64(p.perUser[s.user])))
-	p.stats.maxPerSession.Store(max(p.stats.maxPerSession.Load(), int64(s.n)))
 }
 
 // noteUIDValidity remembers the UIDVALIDITY (RFC 9051 §2.3.1.1) that a
@@ -340,6 +279,7 @@ func (p *Pool) CloseSession(sid string) {
 		cn.logout(time.Second)
 		p.release(sid, cn.user)
 	}
+	p.closeWatches(sid)
 }
 
 // reap logs out connections that sat unused longer than IdleTimeout, and
@@ -404,6 +344,7 @@ func (p *Pool) Close(ctx context.Context) error {
 			s.idle = nil
 		}
 		p.mu.Unlock()
+		p.closeAllWatches()
 		var wg sync.WaitGroup
 		for i, cn := range all {
 			wg.Go(func() {
