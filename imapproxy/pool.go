@@ -206,9 +206,14 @@ func (p *Pool) dialWith(ctx context.Context, user string, password PasswordFunc)
 }
 
 // checkConn sends a NOOP, bounded by the request's deadline too: the
-// check must not make a request outlast CommandTimeout.
+// check must not make a request outlast CommandTimeout. A connection that
+// sat this long also re-SELECTs its mailbox on next use: Dovecot does not
+// tell a connection that its selected folder was deleted and recreated
+// meanwhile (NOOP and STATUS keep describing the old one), so a folder
+// page after a pause must not trust the old selection.
 func (p *Pool) checkConn(ctx context.Context, cn *conn) bool {
 	p.stats.checks.Add(1)
+	cn.selected = ""
 	return cn.check(ctx, min(p.cfg.CommandTimeout, 5*time.Second)) == nil
 }
 
