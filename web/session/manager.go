@@ -29,6 +29,11 @@ type Config struct {
 
 // Manager creates, loads and ends sessions.
 type Manager struct {
+	// OnExpire, if set, is told the ID of a session found expired, so its
+	// IMAP connections are logged out at once rather than when they idle
+	// out.
+	OnExpire func(id string)
+
 	cfg     Config
 	store   Store
 	cookies *sessions.CookieStore
@@ -114,11 +119,18 @@ func (m *Manager) Load(r *http.Request) (*Session, error) {
 	id := storageID(rawID)
 	rec, err := m.store.Get(r.Context(), id)
 	if err != nil {
+		if errors.Is(err, ErrNotFound) && m.OnExpire != nil {
+			// A valid cookie for a record the store let expire.
+			m.OnExpire(id)
+		}
 		return nil, err
 	}
 	now := m.now()
 	if now.Sub(rec.Created) > m.cfg.MaxLifetime || now.Sub(rec.LastSeen) > m.cfg.IdleTimeout {
 		_ = m.store.Delete(r.Context(), id)
+		if m.OnExpire != nil {
+			m.OnExpire(id)
+		}
 		return nil, ErrNotFound
 	}
 	// Refresh the idle timer at most once a minute: a page load with its

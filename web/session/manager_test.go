@@ -125,10 +125,15 @@ func TestSessionTimeouts(t *testing.T) {
 		t.Errorf("past the absolute lifetime: %v", err)
 	}
 
-	_, c2 := login(t, m, "bob", "pw")
+	var expired []string
+	m.OnExpire = func(id string) { expired = append(expired, id) }
+	s2, c2 := login(t, m, "bob", "pw")
 	*now = now.Add(31 * time.Minute)
 	if _, err := m.Load(requestWith(c2)); err != ErrNotFound {
 		t.Errorf("idle past the timeout: %v", err)
+	}
+	if len(expired) != 1 || expired[0] != s2.ID {
+		t.Errorf("OnExpire told %v, want the expired session", expired)
 	}
 }
 
