@@ -94,11 +94,14 @@
     const res = await fetch(url, { credentials: "same-origin" });
     if (!res.ok) return location.reload();
     const doc = new DOMParser().parseFromString(await res.text(), "text/html");
-    for (const sel of [".list", "#sidebar .folders"]) {
-      const now = document.querySelector(sel);
-      const fresh = doc.querySelector(sel);
-      if (now && fresh) now.replaceWith(document.adoptNode(fresh));
-    }
+    // The list section itself stays (live.js holds on to it); its
+    // contents and the sidebar's folder list are replaced.
+    const list = document.querySelector("section.list");
+    const freshList = doc.querySelector("section.list");
+    if (list && freshList) list.replaceChildren(...Array.from(freshList.childNodes, (n) => document.adoptNode(n)));
+    const folders = document.querySelector("#sidebar .folders");
+    const freshFolders = doc.querySelector("#sidebar .folders");
+    if (folders && freshFolders) folders.replaceWith(document.adoptNode(freshFolders));
     document.title = doc.title;
     bindAutosubmit();
     updateSelection();
@@ -116,7 +119,8 @@
     buttons.forEach((b) => (b.disabled = true));
     let res, data;
     try {
-      res = await fetch(form.action, {
+      // getAttribute: form.action would be the buttons named "action".
+      res = await fetch(form.getAttribute("action"), {
         method: "POST",
         body,
         credentials: "same-origin",

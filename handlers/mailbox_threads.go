@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tidings-mail/tidings/imapproxy"
+	"github.com/tidings-mail/tidings/templates"
+)
+
+// renderConversations draws a folder as conversations (MailboxShow with
+// ?view=threads): one row per conversation, its newest message shown,
+// the most recently active first. A row's checkbox selects every message
+// of the conversation, so the bulk actions work unchanged.
+func (h *Handler) renderConversations(w http.ResponseWriter, r *http.Request, boxes []imapproxy.Mailbox, tv *imapproxy.ThreadView) {
+	mailbox := tv.Mailbox
+	label := folderLabel(boxes, mailbox)
+	links := listLinks{base: mailboxURL(mailbox), keep: map[string][]string{"view": {"threads"}}}
+	p := templates.MailboxPage{
+		BasePage: h.base(r, label), Mailbox: mailbox, MailboxLabel: label,
+		Total: tv.Total, Page: tv.Page, Pages: tv.Pages(),
+	}
+	p.Folders, p.InboxUnseen = folderItems(boxes, mailbox)
+	p.BasePage.Mailbox = mailbox
+	if tv.Total > 0 {
+		p.First = (tv.Page-1)*tv.PerPage + 1
+		p.Last = p.First + len(tv.Conversations) - 1
+	}
+	if tv.Page > 1 {
+		p.PrevURL = links.page(tv.Page - 1)
+	}
+	if tv.Page < tv.Pages() {
+		p.NextURL = links.page(tv.Page + 1)
+	}
+	self := links.page(tv.Page)
+	p.Tools = templates.ListTools{
+		ActionURL: mailboxURL(mailbox) + "/actions", ReturnURL: self,
+		UIDValidity: tv.UIDValidity, MaxUID: tv.MaxUID,
+		SelectPageURL: links.page(tv.Page, "select", "page"),
+		Selected:      r.URL.Query().Get("select") == "page",
+		MoveTargets:   moveTargets(boxes, mailbox),
+		Role:          roleOf(boxes, mailbox),
+		ThreadView:    true,
+		MessagesURL:   mailboxURL(mailbox),
+	}
+	now := time.Now()
+	for _, c := range tv.Conversations {
+		row := messageRow(mailbox, c.Latest, now)
+		row.URL = threadURL(mailbox, c.Latest.UID)
+		uids := make([]string, len(c.UIDs))
+		for i, u := range c.UIDs {
+			uids[i] = uitoa(u)
+		}
+		cr := templates.ConversationRow{MessageRow: row, UIDs: strings.Join(uids, ","), Count: len(c.UIDs), Unread: c.Unread}
+		// The row is unread if any message is; Unread -1 means not counted.
+		if c.Unread >= 0 {
+			cr.MessageRow.Unread = c.Unread > 0
+		}
+		cr.Flagged = cr.Flagged || c.Flagged
+		p.Tools.Conversations = append(p.Tools.Conversations, cr)
+	}
+	h.render(w, r, http.StatusOK, templates.Mailbox(p))
+}
+
+func threadURL(mailbox string, uid uint32) string {
+	return messageURL(mailbox, uid) + "/thread"
+}
