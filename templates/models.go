@@ -11,13 +11,13 @@ type Assets struct {
 
 // BasePage is what every page's layout needs.
 type BasePage struct {
-	Title     string
-	User      string // "" on pages before login
-	Assets    Assets
-	Flash     string
-	Folders   []FolderItem
+	Title       string
+	User        string // "" on pages before login
+	Assets      Assets
+	Flash       string
+	Folders     []FolderItem
 	InboxUnseen int
-	RequestID string
+	RequestID   string
 	// Mailbox is the folder the page is about ("" if none): the quick
 	// search searches it.
 	Mailbox string
@@ -81,29 +81,29 @@ type MessageRow struct {
 // MessagePage is one opened message.
 type MessagePage struct {
 	BasePage
-	Mailbox      string
-	MailboxLabel string
-	MailboxURL   string
-	UID          uint32
-	Subject      string
-	From         []AddressView
-	To           []AddressView
-	Cc           []AddressView
-	ReplyTo      []AddressView
-	Date         string
-	DateISO      string
-	Flagged      bool
-	Unread       bool
-	HTMLBodyURL  string // set when the message has an HTML body, shown in a sandboxed iframe
+	Mailbox       string
+	MailboxLabel  string
+	MailboxURL    string
+	UID           uint32
+	Subject       string
+	From          []AddressView
+	To            []AddressView
+	Cc            []AddressView
+	ReplyTo       []AddressView
+	Date          string
+	DateISO       string
+	Flagged       bool
+	Unread        bool
+	HTMLBodyURL   string // set when the message has an HTML body, shown in a sandboxed iframe
 	RemoteBlocked bool
 	ShowRemoteURL string
-	Text         []TextLine // the plain text body when there is no HTML
-	Attachments  []AttachmentView
-	Nested       []NestedMessage
-	Notices      []string
-	RawURL       string
-	SeenURL      string
-	FlagURL      string
+	Text          []TextLine // the plain text body when there is no HTML
+	Attachments   []AttachmentView
+	Nested        []NestedMessage
+	Notices       []string
+	RawURL        string
+	SeenURL       string
+	FlagURL       string
 	// Compose links: /compose?reply=… etc. (see handlers/compose*.go).
 	ReplyURL    string
 	ReplyAllURL string

@@ -30,6 +30,7 @@ type Server struct {
 	h        *handlers.Handler
 	sessions *session.Manager
 	assets   *static.Assets
+	live     *handlers.Live // see routes_live.go
 	handler  http.Handler
 }
 
@@ -40,6 +41,7 @@ func New(cfg Config, log *slog.Logger, backend handlers.Backend, sessions *sessi
 		Backend: backend, Sessions: sessions, Assets: s.assets, Log: log, Demo: cfg.Demo,
 		SecureCookies: s.isHTTPS, Compose: cfg.Compose,
 	}
+	sessions.OnExpire = backend.CloseSession
 	mux := http.NewServeMux()
 	s.routes(mux)
 	cop := http.NewCrossOriginProtection()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ type config struct {
 
 	Session    session.Config
 	sessionKey string
+	Redis      string
 
 	Send composeConfig // writing and sending mail: config_compose.go
 }
@@ -71,6 +73,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (*con
 
 	fs.DurationVar(&c.Session.IdleTimeout, "session-idle", 30*time.Minute, "a session unused this long ends (shared computers)")
 	fs.DurationVar(&c.Session.MaxLifetime, "session-max", 8*time.Hour, "a session ends this long after sign-in, used or not")
+	fs.StringVar(&c.Redis, "redis", "", "Redis address (host:port or redis:// URL) to keep sessions in, so several instances share them; empty: in memory")
 	fs.StringVar(&c.sessionKey, "session-key", "", "secret (32+ characters) that protects session cookies; instances sharing sessions need the same one; empty: random, sessions end on restart")
 	c.Send.flags(fs)
 
@@ -149,8 +152,16 @@ func (c *config) logAttrs() []any {
 		"imap", c.IMAP.Addr, "imap_tls", c.IMAP.TLS, "imap_insecure_skip_verify", c.IMAP.InsecureSkipVerify,
 		"imap_timeout", c.IMAP.CommandTimeout, "imap_idle_timeout", c.IMAP.IdleTimeout,
 		"imap_max_per_session", c.IMAP.MaxPerSession, "imap_max_per_user", c.IMAP.MaxPerUser, "imap_max_total", c.IMAP.MaxTotal,
-		"session_idle", c.Session.IdleTimeout, "session_max", c.Session.MaxLifetime, "session_key", key,
+		"session_idle", c.Session.IdleTimeout, "session_max", c.Session.MaxLifetime, "session_key", key, "redis", redactURL(c.Redis),
 	}, c.Send.logAttrs()...)
+}
+
+// redactURL hides a password in a redis:// URL.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
 }
 
 func parseLevel(s string) (slog.Level, error) {

@@ -66,7 +66,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log.Info("configuration", cfg.logAttrs()...)
 
 	pool := imapproxy.NewPool(cfg.IMAP, log)
-	sessions, err := session.NewManager(cfg.Session, session.NewMemoryStore())
+	var store session.Store = session.NewMemoryStore()
+	if cfg.Redis != "" {
+		rs, err := session.NewRedisStore(ctx, cfg.Redis)
+		if err != nil {
+			return fmt.Errorf("connect to Redis at %s: %w", redactURL(cfg.Redis), err)
+		}
+		defer rs.Close()
+		store = rs
+	}
+	sessions, err := session.NewManager(cfg.Session, store)
 	if err != nil {
 		return err
 	}
@@ -91,6 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	httpSrv.RegisterOnShutdown(app.EndStreams)
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("listening", "url", url)
 	if demoMode {
