@@ -39,9 +39,16 @@ type browser struct {
 func newBrowser(t testing.TB, base string) *browser {
 	t.Helper()
 	path := testsrv.ChromiumPath(t)
+	// Not t.TempDir: Chromium may still be writing its profile when the
+	// test ends, and TempDir's cleanup fails the test on "directory not
+	// empty". The profile is removed after the browser has exited.
+	profile, err := os.MkdirTemp("", "tidings-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true),
@@ -66,8 +73,12 @@ func newBrowser(t testing.TB, base string) *browser {
 		t.Fatalf("start chromium: %v", err)
 	}
 	t.Cleanup(func() {
+		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelCtx()
 		cancelAlloc()
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
 	})
 	return b
 }
