@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
+	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/templates"
 )
 
@@ -33,6 +35,12 @@ func (h *Handler) MessageThread(w http.ResponseWriter, r *http.Request) error {
 		return h.failAction(w, r, err)
 	}
 	msgs, err := o.MessageThread(r.Context(), mailbox, uid)
+	if err != nil && wantsJSON(r) && errors.Is(err, imapproxy.ErrUnsupported) {
+		// No THREAD on this server: the script just hides the link; an
+		// error status would be a console error on every message page.
+		writeJSON(w, http.StatusOK, []ThreadItem{})
+		return nil
+	}
 	if err != nil {
 		return h.failAction(w, r, err)
 	}

@@ -195,7 +195,7 @@
     fetch(threadLink.href, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((res) => (res.ok ? res.json() : null))
       .then((items) => {
-        if (!Array.isArray(items)) {
+        if (!Array.isArray(items) || items.length === 0) {
           threadLink.hidden = true; // the server cannot thread
           return;
         }
