@@ -108,9 +108,4 @@ func TestComposeBrowser(t *testing.T) {
 	if r := b.foreignRequests(); len(r) > 0 {
 		t.Errorf("requests left for other hosts: %v", r)
 	}
-	// Close the browser and wait for it, so it is not still writing its
-	// profile when the test removes the directory.
-	if err := chromedp.Cancel(b.ctx); err != nil {
-		t.Logf("closing chromium: %v", err)
-	}
 }
