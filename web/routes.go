@@ -30,6 +30,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	s.organizeRoutes(mux, authed)
 	s.composeRoutes(mux, authed)
+	s.liveRoutes(mux, authed)
 
 	mux.Handle("/", open(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
 }

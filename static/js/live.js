@@ -60,7 +60,7 @@
     source.addEventListener("unread", (e) => setUnread(Number(e.data)));
     source.addEventListener("sidebar", (e) => sidebar(e.data));
     source.addEventListener("stale", (e) => stale(e.data));
-    source.addEventListener("stop", () => source.close()); // e.g. the password changed
+    source.addEventListener("stop", (e) => e.target.close()); // e.g. the password changed
   }
 
   function parse(html) {
