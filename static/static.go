@@ -19,8 +19,8 @@ import (
 var files embed.FS
 
 type asset struct {
-	data []byte
-	hash string
+	data  []byte
+	hash  string
 	ctype string
 }
 
