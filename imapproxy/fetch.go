@@ -2,7 +2,6 @@ package imapproxy
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
@@ -14,21 +13,13 @@ import (
 const FlagForwarded = "$Forwarded"
 
 // Folder returns the sidebar's folders and one page of mailbox, newest
-// first, in two round trips whatever the folder's size: LIST is pipelined
-// with SELECT (or NOOP), then one FETCH (RFC 9051 §6.4.5) asks for the
-// page's messages only, by sequence range. page is clamped to the folder.
+// first: View in the folder's own order.
 func (s *Session) Folder(ctx context.Context, mailbox string, page, perPage int) ([]Mailbox, *MessagePage, error) {
-	var boxes []Mailbox
-	var mp *MessagePage
-	err := s.read(ctx, "open folder", func(cn *conn) error {
-		var err error
-		boxes, err = withMailboxes(cn, func() error {
-			mp, err = cn.page(mailbox, page, perPage)
-			return err
-		})
-		return err
-	})
-	return boxes, mp, err
+	boxes, v, err := s.View(ctx, ViewOptions{Mailbox: mailbox, Page: page, PerPage: perPage})
+	if err != nil {
+		return boxes, nil, err
+	}
+	return boxes, &v.MessagePage, nil
 }
 
 // withMailboxes runs fn while a LIST for the sidebar is in flight on the
@@ -51,33 +42,6 @@ func withMailboxes(cn *conn, fn func() error) ([]Mailbox, error) {
 		return r.boxes, err
 	}
 	return r.boxes, r.err
-}
-
-func (cn *conn) page(mailbox string, page, perPage int) (*MessagePage, error) {
-	n, err := cn.selectMailbox(mailbox)
-	if err != nil {
-		return nil, err
-	}
-	mp := &MessagePage{Mailbox: mailbox, Total: int(n), PerPage: perPage, UIDValidity: cn.uidValidity}
-	mp.Page = min(max(page, 1), mp.Pages())
-	hi := int(n) - (mp.Page-1)*perPage
-	if hi < 1 {
-		return mp, nil
-	}
-	lo := max(1, hi-perPage+1)
-	var set imap.SeqSet
-	set.AddRange(uint32(lo), uint32(hi))
-	msgs, err := cn.c.Fetch(set, summaryFetch).Collect()
-	if err != nil {
-		return nil, err
-	}
-	// Newest (highest sequence number) first.
-	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return int(b.SeqNum) - int(a.SeqNum) })
-	mp.Messages = make([]MessageSummary, 0, len(msgs))
-	for _, m := range msgs {
-		mp.Messages = append(mp.Messages, summaryFrom(m))
-	}
-	return mp, nil
 }
 
 var summaryFetch = &imap.FetchOptions{
