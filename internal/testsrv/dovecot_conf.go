@@ -92,6 +92,9 @@ func (c dovecotConf) render() string {
 		{"lmtp", fmt.Sprintf("  inet_listener lmtp {\n    address = 127.0.0.1\n    port = %d\n  }\n", c.LMTP)},
 		{"auth", fmt.Sprintf("  client_limit = 4000\n  unix_listener %s {\n    mode = 0666\n  }\n", authSocketName)},
 		{"anvil", "  client_limit = 4000\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n"},
+		// Every imap process keeps a connection to stats-writer: at the
+		// default 1000 the thousandth session is dropped.
+		{"stats", "  client_limit = 4000\n"},
 		{"doveadm", ""},
 		{"indexer-worker", ""},
 		{"ipc", ""},
