@@ -24,6 +24,9 @@ func (s *Session) Mailboxes(ctx context.Context) ([]Mailbox, error) {
 		out, err = cn.mailboxes()
 		return err
 	})
+	if err == nil {
+		s.p.keepSidebar(s.id, out)
+	}
 	return out, err
 }
 

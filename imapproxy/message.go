@@ -29,7 +29,7 @@ func (s *Session) Message(ctx context.Context, mailbox string, uid uint32, markS
 	var mv *MessageView
 	err := s.read(ctx, "open message", func(cn *conn) error {
 		var err error
-		boxes, err = withMailboxes(cn, func() error {
+		boxes, err = s.withSidebar(cn, func() error {
 			mv, err = cn.message(mailbox, uid, markSeen, message.Options{})
 			return err
 		})

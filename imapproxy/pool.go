@@ -41,6 +41,8 @@ type sessionConns struct {
 	// It lives as long as the session holds connections: the reaper
 	// forgets it with the session.
 	uidValidity map[string]uint32
+
+	sidebar sidebarCache // the folder list, reused briefly (sidebar.go)
 }
 
 // NewPool starts a pool; Close stops it.

@@ -51,6 +51,7 @@ func (s *Session) do(ctx context.Context, op string, retry func() bool, timeout 
 			s.p.noteUIDValidity(s.id, cn.selected, cn.uidValidity)
 		}
 		s.p.giveBack(s.id, cn)
+		s.p.dropSidebar(s.id, op)
 		if err == nil {
 			return nil
 		}

@@ -56,7 +56,7 @@ func (s *Session) Threads(ctx context.Context, mailbox string, page, perPage int
 	var v *ThreadView
 	err := s.read(ctx, "open conversations", func(cn *conn) error {
 		var err error
-		boxes, err = withMailboxes(cn, func() error {
+		boxes, err = s.withSidebar(cn, func() error {
 			v, err = cn.threads(mailbox, page, perPage)
 			return err
 		})

@@ -42,7 +42,7 @@ func (s *Session) View(ctx context.Context, o ViewOptions) ([]Mailbox, *View, er
 	var v *View
 	err := s.read(ctx, "open folder", func(cn *conn) error {
 		var err error
-		boxes, err = withMailboxes(cn, func() error {
+		boxes, err = s.withSidebar(cn, func() error {
 			v, err = cn.view(o)
 			return err
 		})
