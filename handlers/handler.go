@@ -22,7 +22,6 @@ const PageSize = 50
 
 // Mail is what one logged-in session can do on the mail server.
 type Mail interface {
-	Folder(ctx context.Context, mailbox string, page, perPage int) ([]imapproxy.Mailbox, *imapproxy.MessagePage, error)
 	Mailboxes(ctx context.Context) ([]imapproxy.Mailbox, error)
 	Message(ctx context.Context, mailbox string, uid uint32, markSeen bool) ([]imapproxy.Mailbox, *imapproxy.MessageView, error)
 	MessageContent(ctx context.Context, mailbox string, uid uint32) (*imapproxy.MessageView, error)

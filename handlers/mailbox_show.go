@@ -79,25 +79,33 @@ func (l listLinks) page(n int, extra ...string) string {
 	return l.base + "?" + v.Encode()
 }
 
-// listPage turns a view into the list page with its organizing tools.
-func (h *Handler) listPage(r *http.Request, boxes []imapproxy.Mailbox, mailbox string, v *imapproxy.View, links listLinks) templates.MailboxPage {
+// listFrame is what every list page of a folder shares: title, sidebar,
+// the "1–50 of N" position and the pager links. shown is how many rows
+// this page holds.
+func (h *Handler) listFrame(r *http.Request, boxes []imapproxy.Mailbox, mailbox string, total, page, pages, perPage, shown int, links listLinks) templates.MailboxPage {
 	label := folderLabel(boxes, mailbox)
 	p := templates.MailboxPage{
 		BasePage: h.base(r, label), Mailbox: mailbox, MailboxLabel: label,
-		Total: v.Total, Page: v.Page, Pages: v.Pages(),
+		Total: total, Page: page, Pages: pages,
 	}
 	p.Folders, p.InboxUnseen = folderItems(boxes, mailbox)
 	p.BasePage.Mailbox = mailbox
-	if v.Total > 0 {
-		p.First = (v.Page-1)*v.PerPage + 1
-		p.Last = p.First + len(v.Messages) - 1
+	if total > 0 {
+		p.First = (page-1)*perPage + 1
+		p.Last = p.First + shown - 1
 	}
-	if v.Page > 1 {
-		p.PrevURL = links.page(v.Page - 1)
+	if page > 1 {
+		p.PrevURL = links.page(page - 1)
 	}
-	if v.Page < v.Pages() {
-		p.NextURL = links.page(v.Page + 1)
+	if page < pages {
+		p.NextURL = links.page(page + 1)
 	}
+	return p
+}
+
+// listPage turns a view into the list page with its organizing tools.
+func (h *Handler) listPage(r *http.Request, boxes []imapproxy.Mailbox, mailbox string, v *imapproxy.View, links listLinks) templates.MailboxPage {
+	p := h.listFrame(r, boxes, mailbox, v.Total, v.Page, v.Pages(), v.PerPage, len(v.Messages), links)
 	now := time.Now()
 	for _, m := range v.Messages {
 		p.Rows = append(p.Rows, messageRow(mailbox, m, now))

@@ -15,24 +15,8 @@ import (
 // of the conversation, so the bulk actions work unchanged.
 func (h *Handler) renderConversations(w http.ResponseWriter, r *http.Request, boxes []imapproxy.Mailbox, tv *imapproxy.ThreadView) {
 	mailbox := tv.Mailbox
-	label := folderLabel(boxes, mailbox)
 	links := listLinks{base: mailboxURL(mailbox), keep: map[string][]string{"view": {"threads"}}}
-	p := templates.MailboxPage{
-		BasePage: h.base(r, label), Mailbox: mailbox, MailboxLabel: label,
-		Total: tv.Total, Page: tv.Page, Pages: tv.Pages(),
-	}
-	p.Folders, p.InboxUnseen = folderItems(boxes, mailbox)
-	p.BasePage.Mailbox = mailbox
-	if tv.Total > 0 {
-		p.First = (tv.Page-1)*tv.PerPage + 1
-		p.Last = p.First + len(tv.Conversations) - 1
-	}
-	if tv.Page > 1 {
-		p.PrevURL = links.page(tv.Page - 1)
-	}
-	if tv.Page < tv.Pages() {
-		p.NextURL = links.page(tv.Page + 1)
-	}
+	p := h.listFrame(r, boxes, mailbox, tv.Total, tv.Page, tv.Pages(), tv.PerPage, len(tv.Conversations), links)
 	self := links.page(tv.Page)
 	p.Tools = templates.ListTools{
 		ActionURL: mailboxURL(mailbox) + "/actions", ReturnURL: self,
