@@ -43,8 +43,15 @@ func (w *watcher) sync(kind syncKind) {
 		}
 	}
 	rows := kind&syncCounts == 0
+	// every: the sync asks about every row every stream shows, so its
+	// ModSeq can stand for all of them next time.
+	every := rows && len(subs) == len(w.streams())
+	q := w.query(subs, kind&syncList != 0, rows)
+	if every && !slices.ContainsFunc(subs, func(st *stream) bool { return !st.synced }) {
+		q.ChangedSince = w.modSeq
+	}
 	w.lastSync = time.Now()
-	res, err := w.fw.Sync(w.l.ctx, w.query(subs, kind&syncList != 0, rows))
+	res, err := w.fw.Sync(w.l.ctx, q)
 	if err != nil {
 		// A broken connection also closes Done, and the loop reconnects.
 		w.l.h.Log.Debug("live updates: sync failed", "err", err)
@@ -62,6 +69,9 @@ func (w *watcher) sync(kind syncKind) {
 	for _, st := range subs {
 		w.deliver(st, res, r, rows)
 		st.synced = true
+	}
+	if every {
+		w.modSeq = res.ModSeq
 	}
 }
 
@@ -138,12 +148,12 @@ func (w *watcher) deliver(st *stream, res *imapproxy.SyncResult, r *rendered, ro
 func (w *watcher) diffRows(st *stream, res *imapproxy.SyncResult, r *rendered) (removed, updated, added []string) {
 	keep := st.shown[:0]
 	for _, row := range st.shown {
-		f, ok := res.Present[row.uid]
-		if !ok {
+		if slices.Contains(res.Gone, row.uid) {
 			removed = append(removed, strconv.FormatUint(uint64(row.uid), 10))
 			continue
 		}
-		if now := stateOf(f); row.state != now {
+		f, ok := res.Flags[row.uid] // not there: unchanged (res.Partial)
+		if now := stateOf(f); ok && row.state != now {
 			if html, ok := r.row(row.uid); ok {
 				updated = append(updated, html)
 				row.state = now

@@ -112,7 +112,8 @@ func TestDeliver(t *testing.T) {
 	st.wantNew, st.validity = true, 7
 	res := &imapproxy.SyncResult{
 		UIDValidity: 7,
-		Present:     map[uint32]imapproxy.MessageFlags{3: {Seen: true}, 9: {Seen: true}}, // 5 gone, 9 read
+		Flags:       map[uint32]imapproxy.MessageFlags{3: {Seen: true}, 9: {Seen: true}}, // 9 read
+		Gone:        []uint32{5},
 		New:         []uint32{10, 11},
 		Rows: map[uint32]imapproxy.MessageSummary{
 			9: summary(9, "read elsewhere", true), 10: summary(10, "ten", false), 11: summary(11, "eleven", false),
@@ -136,7 +137,7 @@ func TestDeliver(t *testing.T) {
 
 	// The same state again sends nothing.
 	res.New = []uint32{10, 11}
-	res.Present = map[uint32]imapproxy.MessageFlags{3: {Seen: true}, 9: {Seen: true}, 10: {}, 11: {}}
+	res.Flags, res.Gone = map[uint32]imapproxy.MessageFlags{3: {Seen: true}, 9: {Seen: true}, 10: {}, 11: {}}, nil
 	w.deliver(st, res, &rendered{w: w, res: res, now: time.Now(), rows: map[uint32]string{}, sidebars: map[string]sidebarHTML{}}, true)
 	if got := events(st); len(got) != 0 {
 		t.Errorf("nothing changed, yet: %q", got)
@@ -157,6 +158,67 @@ func TestDeliver(t *testing.T) {
 	}
 }
 
+// TestSyncChangedSince: a sync asks only for what changed since the last
+// sync that covered every stream's rows (on CONDSTORE servers), and a
+// stream that has not had its first sync makes the sync ask for all.
+func TestSyncChangedSince(t *testing.T) {
+	w := testWatcher()
+	fw := &recordingWatch{modSeq: 40}
+	w.fw = fw
+	a := newStream()
+	a.show([]uint32{3, 5, 9}, []uint32{5}, nil)
+	w.subs = []*stream{a}
+
+	w.sync(syncAll) // a's first: every row
+	fw.modSeq = 41
+	fw.flags = map[uint32]imapproxy.MessageFlags{9: {}} // only 9 changed: unread again
+	w.sync(syncAll)
+	if got := events(a); len(got) != 1 || !strings.HasPrefix(got[0], "update: ") || !strings.Contains(got[0], `data-uid="9"`) {
+		t.Errorf("a partial answer: %q, want 9 redrawn and nothing removed", got)
+	}
+
+	b := newStream() // another tab opens
+	b.show([]uint32{3}, nil, nil)
+	w.subs = append(w.subs, b)
+	w.sync(syncNew) // b's first: its rows only, and the ModSeq is not kept
+	fw.modSeq = 50
+	w.sync(syncAll)
+	fw.modSeq = 51
+	w.sync(syncAll)
+	want := []uint64{0, 40, 0, 41, 50}
+	if diff := cmp.Diff(want, fw.since); diff != "" {
+		t.Errorf("ChangedSince per sync, -want +got\n%s", diff)
+	}
+}
+
+// recordingWatch answers every Sync with modSeq and, partially, flags,
+// and records each query's ChangedSince.
+type recordingWatch struct {
+	FolderWatch
+	modSeq uint64
+	flags  map[uint32]imapproxy.MessageFlags
+	since  []uint64
+}
+
+func (f *recordingWatch) Sync(_ context.Context, q imapproxy.SyncQuery) (*imapproxy.SyncResult, error) {
+	f.since = append(f.since, q.ChangedSince)
+	res := &imapproxy.SyncResult{Mailbox: "INBOX", UIDValidity: 7, ModSeq: f.modSeq, Flags: f.flags, Rows: map[uint32]imapproxy.MessageSummary{}}
+	if q.ChangedSince == 0 {
+		res.Flags = map[uint32]imapproxy.MessageFlags{}
+		for _, u := range q.Shown {
+			res.Flags[u] = imapproxy.MessageFlags{Seen: u != 5}
+		}
+	} else {
+		res.Partial = true
+	}
+	for u, fl := range res.Flags {
+		if q.Stale != nil && q.Stale(u, fl) {
+			res.Rows[u] = summary(u, "changed", fl.Seen)
+		}
+	}
+	return res, nil
+}
+
 // TestDeliverResumed: after a reconnect, rows the tab got as events
 // before are redrawn, not added again; only newer ones are added.
 func TestDeliverResumed(t *testing.T) {
@@ -165,7 +227,7 @@ func TestDeliverResumed(t *testing.T) {
 	st.show([]uint32{3}, nil, nil)
 	st.wantNew, st.validity, st.resumed = true, 7, 10
 	res := &imapproxy.SyncResult{
-		UIDValidity: 7, Present: map[uint32]imapproxy.MessageFlags{3: {Seen: true}}, New: []uint32{10, 11},
+		UIDValidity: 7, Flags: map[uint32]imapproxy.MessageFlags{3: {Seen: true}}, New: []uint32{10, 11},
 		Rows: map[uint32]imapproxy.MessageSummary{10: summary(10, "ten", true), 11: summary(11, "eleven", false)},
 	}
 	w.deliver(st, res, &rendered{w: w, res: res, now: time.Now(), rows: map[uint32]string{}, sidebars: map[string]sidebarHTML{}}, true)

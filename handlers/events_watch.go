@@ -33,6 +33,11 @@ type watcher struct {
 	listed   time.Time
 	lastOpen time.Time
 	lastSync time.Time
+	// modSeq is the ModSeq of the last sync that asked about every
+	// stream's rows: what changed since is all a sync needs to ask
+	// (imapproxy.SyncQuery.ChangedSince). 0 after the watch opens or
+	// moves to another folder.
+	modSeq uint64
 }
 
 // join adds st to the watcher of (sid, mailbox), starting one, or moving
@@ -226,7 +231,7 @@ func (w *watcher) open() error {
 	if err != nil {
 		return err
 	}
-	w.fw, w.watching = fw, mailbox
+	w.fw, w.watching, w.modSeq = fw, mailbox, 0
 	return nil
 }
 
@@ -241,7 +246,7 @@ func (w *watcher) follow() bool {
 		w.fw = nil // Switch ended it; the loop opens a new one
 		return false
 	}
-	w.watching = mailbox
+	w.watching, w.modSeq = mailbox, 0
 	return true
 }
 

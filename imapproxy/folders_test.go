@@ -4,9 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
-	"time"
 
-	"github.com/tidings-mail/tidings/imapproxy/demo"
 	"github.com/tidings-mail/tidings/internal/testsrv"
 )
 
@@ -117,14 +115,7 @@ func testFolders(t *testing.T, d *testsrv.Dovecot, user string) {
 // RENAME and DELETE; the operations must still act on the whole tree.
 func TestFoldersMemory(t *testing.T) {
 	t.Parallel()
-	srv, err := demo.Start(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if err := srv.AddUser("mem", testPassword); err != nil {
-		t.Fatal(err)
-	}
+	srv := startMemory(t, "mem")
 	ctx := t.Context()
 	s := testSession(t, srv.Addr, "mem")
 	other := direct(t, srv.Addr, "mem")

@@ -5,11 +5,9 @@ import (
 	"maps"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 
-	"github.com/tidings-mail/tidings/imapproxy/demo"
 	"github.com/tidings-mail/tidings/internal/testsrv"
 )
 
@@ -244,14 +242,7 @@ func testUIDValidityChanged(t *testing.T, d *testsrv.Dovecot, user string) {
 // no MOVE at all, no SPECIAL-USE, a missing Archive.
 func TestActionsMemory(t *testing.T) {
 	t.Parallel()
-	srv, err := demo.Start(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if err := srv.AddUser("mem", testPassword); err != nil {
-		t.Fatal(err)
-	}
+	srv := startMemory(t, "mem")
 	s := testSession(t, srv.Addr, "mem")
 	other := direct(t, srv.Addr, "mem")
 	if err := other.Delete("Archive").Wait(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/tidings-mail/tidings/imapproxy/demo"
 	"github.com/tidings-mail/tidings/internal/testsrv"
 )
 
@@ -60,6 +61,21 @@ func without(t testing.TB, s *Session, caps ...imap.Cap) {
 
 // direct is an independent IMAP client: another device looking at the
 // same mailbox.
+// startMemory starts the demo's in-memory server with user (password
+// testPassword) until the test ends.
+func startMemory(t testing.TB, user string) *demo.Server {
+	t.Helper()
+	srv, err := demo.Start(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	if err := srv.AddUser(user, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
 func direct(t testing.TB, addr, user string) *imapclient.Client {
 	return directAs(t, addr, user, testPassword)
 }

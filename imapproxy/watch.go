@@ -40,6 +40,7 @@ type Watch struct {
 	cn          *conn
 	mailbox     string
 	uidValidity uint32
+	modSeq      uint64                  // HIGHESTMODSEQ when the folder was opened; 0 without CONDSTORE
 	idle        *imapclient.IdleCommand // nil while not idling
 	poll        bool                    // no IDLE on this server: NOOP every pollEvery
 }
@@ -143,9 +144,13 @@ func (w *Watch) Mailbox() string {
 func (w *Watch) Close() { w.end(&opError{kind: ErrClosed, op: "watch"}) }
 
 // enter opens mailbox read-only (EXAMINE, RFC 9051 §6.3.3) and starts
-// IDLE. A mailbox that does not exist is ErrNoMailbox.
+// IDLE. A mailbox that does not exist is ErrNoMailbox. On a server with
+// CONDSTORE, EXAMINE (CONDSTORE) (RFC 7162 §3.1.8) gives the folder's
+// HIGHESTMODSEQ, and from then on every flag change the server reports
+// carries its MODSEQ.
 func (w *Watch) enter(mailbox string) error {
-	data, err := w.cn.c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	opts := &imap.SelectOptions{ReadOnly: true, CondStore: w.cn.has(imap.CapCondStore)}
+	data, err := w.cn.c.Select(mailbox, opts).Wait()
 	if err != nil {
 		var ie *imap.Error
 		if asIMAPError(err, &ie) && ie.Type == imap.StatusResponseTypeNo {
@@ -153,7 +158,7 @@ func (w *Watch) enter(mailbox string) error {
 		}
 		return err
 	}
-	w.mailbox, w.uidValidity = mailbox, data.UIDValidity
+	w.mailbox, w.uidValidity, w.modSeq = mailbox, data.UIDValidity, data.HighestModSeq
 	w.cn.selected, w.cn.uidValidity, w.cn.readOnly = mailbox, data.UIDValidity, true
 	return w.startIdle()
 }

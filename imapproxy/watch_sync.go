@@ -15,6 +15,13 @@ type SyncQuery struct {
 	// Shown are the UIDs of the rows the pages show. Their flags are
 	// fetched; the ones the server no longer has are gone.
 	Shown []uint32
+	// ChangedSince, when not 0, is the ModSeq of an earlier Sync of this
+	// watch on this folder (a Switch starts afresh), after which the caller knew every Shown row's flags. On a
+	// server with CONDSTORE (RFC 7162) only the rows changed since then
+	// are fetched (FETCH CHANGEDSINCE, §3.1.4.1), and a UID SEARCH of
+	// the rows says which are gone: O(changes), not O(page), in bytes.
+	// Elsewhere it is ignored and every row's flags come back.
+	ChangedSince uint64
 	// Stale reports whether a shown row must be redrawn now that its
 	// flags are f; the summaries of those rows are fetched. Nil: none.
 	Stale func(uid uint32, f MessageFlags) bool
@@ -45,8 +52,17 @@ type FolderCount struct {
 type SyncResult struct {
 	Mailbox     string
 	UIDValidity uint32
-	// Present are the flags of the shown messages that still exist.
-	Present map[uint32]MessageFlags
+	// Flags are the flags of the shown messages that still exist: of
+	// all of them, or, when Partial, only of those changed since
+	// SyncQuery.ChangedSince (the others are as the caller knew them).
+	Flags   map[uint32]MessageFlags
+	Partial bool
+	// Gone are the shown messages the server no longer has.
+	Gone []uint32
+	// ModSeq, when not 0, is what to pass as SyncQuery.ChangedSince next
+	// time, if the caller then knows the rows this Sync reported on as
+	// reported. 0 on a server without CONDSTORE.
+	ModSeq uint64
 	// New are the UIDs above NewAfter, ascending.
 	New []uint32
 	// Rows are the summaries of the stale rows and of the newest MaxNew
@@ -65,7 +81,9 @@ type SyncResult struct {
 const maxUID = imap.UID(math.MaxUint32)
 
 // Sync leaves IDLE, asks what q needs in one pipelined round trip (UID
-// FETCH of the shown rows' FLAGS, RFC 9051 §6.4.9; UID FETCH of the UIDs
+// FETCH of the shown rows' FLAGS, RFC 9051 §6.4.9, or with CONDSTORE of
+// those changed since q.ChangedSince and a UID SEARCH of which still
+// exist; UID FETCH of the UIDs
 // above NewAfter; STATUS of the INBOX, §6.3.11; SEARCH UNSEEN of the
 // folder, §6.4.4, since STATUS should not be used on the selected one),
 // plus one more for the summaries of changed and new rows, and
@@ -112,9 +130,29 @@ func (w *Watch) sync(q SyncQuery) (*SyncResult, error) {
 	c := w.cn.c
 	res := &SyncResult{Mailbox: w.mailbox, UIDValidity: w.uidValidity}
 
+	// A folder without mod-sequences (EXAMINE said NOMODSEQ, RFC 7162
+	// §3.1.2.2) has no HIGHESTMODSEQ: every row is asked, as without
+	// CONDSTORE.
+	condstore := w.cn.has(imap.CapCondStore) && w.modSeq != 0
+	if condstore {
+		res.ModSeq = max(w.modSeq, q.ChangedSince)
+	}
+	esearch := w.cn.has(imap.CapESearch)
 	var flagsCmd, newCmd *imapclient.FetchCommand
+	var existCmd *imapclient.SearchCommand
 	if len(q.Shown) > 0 {
-		flagsCmd = c.Fetch(uidSetOf(q.Shown), &imap.FetchOptions{UID: true, Flags: true})
+		shown := uidSetOf(q.Shown)
+		opts := &imap.FetchOptions{UID: true, Flags: true, ModSeq: condstore}
+		if condstore && q.ChangedSince != 0 {
+			res.Partial = true
+			opts.ChangedSince = q.ChangedSince
+			var so *imap.SearchOptions
+			if esearch {
+				so = &imap.SearchOptions{ReturnAll: true} // RFC 4731: ranges, not a list
+			}
+			existCmd = c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{shown}}, so)
+		}
+		flagsCmd = c.Fetch(shown, opts)
 	}
 	if q.New {
 		var set imap.UIDSet
@@ -123,7 +161,6 @@ func (w *Watch) sync(q SyncQuery) (*SyncResult, error) {
 	}
 	var inboxCmd *imapclient.StatusCommand
 	var unseenCmd *imapclient.SearchCommand
-	esearch := w.cn.has(imap.CapESearch)
 	if q.Counts {
 		if !isInbox(w.mailbox) {
 			inboxCmd = c.Status("INBOX", &imap.StatusOptions{NumMessages: true, NumUnseen: true})
@@ -137,17 +174,44 @@ func (w *Watch) sync(q SyncQuery) (*SyncResult, error) {
 
 	// Answers come in the order asked; each command is drained in turn.
 	var redraw []uint32
+	var exist map[uint32]bool // nil: the flags' answer says
+	if existCmd != nil {
+		sd, err := existCmd.Wait()
+		if err != nil {
+			return nil, err
+		}
+		exist = map[uint32]bool{}
+		for _, u := range sd.AllUIDs() {
+			exist[uint32(u)] = true
+		}
+	}
 	if flagsCmd != nil {
 		msgs, err := flagsCmd.Collect()
 		if err != nil {
 			return nil, err
 		}
-		res.Present = make(map[uint32]MessageFlags, len(msgs))
+		res.Flags = make(map[uint32]MessageFlags, len(msgs))
 		for _, m := range msgs {
+			u := uint32(m.UID)
+			if exist != nil && !exist[u] {
+				continue // expunged between the two answers
+			}
 			f := flagsOf(m.Flags)
-			res.Present[uint32(m.UID)] = f
-			if q.Stale != nil && q.Stale(uint32(m.UID), f) {
-				redraw = append(redraw, uint32(m.UID))
+			res.Flags[u] = f
+			if condstore {
+				res.ModSeq = max(res.ModSeq, m.ModSeq)
+			}
+			if q.Stale != nil && q.Stale(u, f) {
+				redraw = append(redraw, u)
+			}
+		}
+		for _, u := range q.Shown {
+			_, ok := res.Flags[u]
+			if exist != nil {
+				ok = exist[u]
+			}
+			if !ok {
+				res.Gone = append(res.Gone, u)
 			}
 		}
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
-	"github.com/tidings-mail/tidings/imapproxy/demo"
 	"github.com/tidings-mail/tidings/internal/testsrv"
 )
 
@@ -21,22 +20,16 @@ func TestWatchDovecot(t *testing.T) {
 	t.Parallel()
 	d := testsrv.StartDovecot(t, dovecotUsers("watcher")...)
 	appendAll(t, d.IMAPAddr, "watcher", simpleMessages("INBOX", "hello", 5))
-	testWatch(t, d.IMAPAddr, "watcher")
+	testWatch(t, d.IMAPAddr, "watcher", true)
 }
 
 // TestWatchMemory is the same against the demo's in-memory server,
-// whose IDLE is a 100 ms poll (demo/session.go).
+// whose IDLE is a 100 ms poll (demo/session.go) and which has no
+// CONDSTORE: the fallback, every shown row's flags on every sync.
 func TestWatchMemory(t *testing.T) {
 	t.Parallel()
-	srv, err := demo.Start(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if err := srv.AddUser("watcher", testPassword); err != nil {
-		t.Fatal(err)
-	}
-	testWatch(t, srv.Addr, "watcher")
+	srv := startMemory(t, "watcher")
+	testWatch(t, srv.Addr, "watcher", false)
 }
 
 func watchPool(t testing.TB, addr string) *Pool {
@@ -50,7 +43,9 @@ func watchPool(t testing.TB, addr string) *Pool {
 	return p
 }
 
-func testWatch(t *testing.T, addr, user string) {
+// testWatch: condstore says whether the server has CONDSTORE, so that
+// syncs after the first must ask only for the rows changed since.
+func testWatch(t *testing.T, addr, user string, condstore bool) {
 	ctx := t.Context()
 	p := watchPool(t, addr)
 	s := p.Session("sid-1", user, func() (string, error) { return testPassword, nil })
@@ -86,10 +81,15 @@ func testWatch(t *testing.T, addr, user string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(first.Present) != len(shown) || len(first.New) != 0 || len(first.Boxes) == 0 || first.UIDValidity == 0 {
-		t.Fatalf("first sync: %d present, %d new, %d folders, uidvalidity %d", len(first.Present), len(first.New), len(first.Boxes), first.UIDValidity)
+	if len(first.Flags) != len(shown) || len(first.Gone) != 0 || first.Partial || len(first.New) != 0 || len(first.Boxes) == 0 || first.UIDValidity == 0 {
+		t.Fatalf("first sync: %d flags, %d gone, partial %v, %d new, %d folders, uidvalidity %d",
+			len(first.Flags), len(first.Gone), first.Partial, len(first.New), len(first.Boxes), first.UIDValidity)
 	}
-	known = first.Present
+	if (first.ModSeq != 0) != condstore {
+		t.Fatalf("first sync: ModSeq %d on a server with CONDSTORE %v", first.ModSeq, condstore)
+	}
+	known = first.Flags
+	q.ChangedSince = first.ModSeq // what the handler does (events_sync.go)
 	unseenBefore := first.Counts["INBOX"].Unseen
 	drain(w)
 
@@ -130,6 +130,17 @@ func testWatch(t *testing.T, addr, user string) {
 	if _, ok := res.Rows[shown[len(shown)-1]]; ok {
 		t.Error("an unchanged row was fetched again")
 	}
+	if condstore {
+		// CHANGEDSINCE: the one row read elsewhere, not the whole page.
+		if _, ok := res.Flags[seenTarget]; !res.Partial || len(res.Flags) != 1 || !ok {
+			t.Errorf("sync with ChangedSince %d: partial %v, flags of %v, want only %d's", q.ChangedSince, res.Partial, sortedKeys(res.Flags), seenTarget)
+		}
+		if res.ModSeq <= first.ModSeq {
+			t.Errorf("ModSeq %d after a flag change, was %d", res.ModSeq, first.ModSeq)
+		}
+	} else if res.Partial || len(res.Flags) != len(shown)-1 || res.ModSeq != 0 {
+		t.Errorf("without CONDSTORE: partial %v, %d flags for %d rows still there, ModSeq %d", res.Partial, len(res.Flags), len(shown)-1, res.ModSeq)
+	}
 	// One more unread (the new one), one fewer (read), and the expunged
 	// one was unread or not: between unseenBefore-1 and unseenBefore.
 	if u := res.Counts["INBOX"].Unseen; u > unseenBefore || u < unseenBefore-1 {
@@ -140,16 +151,14 @@ func testWatch(t *testing.T, addr, user string) {
 }
 
 func allThree(res *SyncResult, seen, gone uint32) bool {
-	_, stillThere := res.Present[gone]
-	return len(res.New) == 1 && res.Present[seen].Seen && !stillThere
+	return len(res.New) == 1 && res.Flags[seen].Seen && slices.Contains(res.Gone, gone)
 }
 
 func describe(res *SyncResult, seen, gone uint32) string {
 	if res == nil {
 		return "no change at all"
 	}
-	_, stillThere := res.Present[gone]
-	return fmt.Sprintf("new %v, %d seen %v, %d still there %v", res.New, seen, res.Present[seen].Seen, gone, stillThere)
+	return fmt.Sprintf("new %v, %d seen %v, %d gone %v", res.New, seen, res.Flags[seen].Seen, gone, slices.Contains(res.Gone, gone))
 }
 
 func drain(w *Watch) {

@@ -246,10 +246,10 @@ func (w *fakeWatch) Switch(context.Context, string) error {
 }
 
 func (w *fakeWatch) Sync(_ context.Context, q imapproxy.SyncQuery) (*imapproxy.SyncResult, error) {
-	res := &imapproxy.SyncResult{Mailbox: "INBOX", UIDValidity: 1, Present: map[uint32]imapproxy.MessageFlags{},
+	res := &imapproxy.SyncResult{Mailbox: "INBOX", UIDValidity: 1, Flags: map[uint32]imapproxy.MessageFlags{},
 		Counts: map[string]imapproxy.FolderCount{"INBOX": {Messages: 50, Unseen: 10}}}
 	for _, u := range q.Shown {
-		res.Present[u] = imapproxy.MessageFlags{Seen: u%5 != 0}
+		res.Flags[u] = imapproxy.MessageFlags{Seen: u%5 != 0}
 	}
 	if q.List {
 		res.Boxes = []imapproxy.Mailbox{
