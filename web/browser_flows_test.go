@@ -51,8 +51,8 @@ func TestBrowserFlows(t *testing.T) {
 	}
 
 	// Another folder from the sidebar.
-	b.run(chromedp.Click(`.folders a[href="/mail/Sent"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("li[data-uid]", chromedp.ByQuery),
+	b.run(leaving, chromedp.Click(`.folders a[href="/mail/Sent"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(next("li[data-uid]"), chromedp.ByQuery),
 		chromedp.Text("#folder-title", &text, chromedp.ByQuery))
 	if text != "Sent" {
 		t.Errorf("Sent folder shows %q", text)

@@ -64,8 +64,9 @@ func TestBrowserOrganizeFlows(t *testing.T) {
 	b.run(chromedp.Navigate(a.srv.URL+"/mail/INBOX"),
 		chromedp.WaitVisible("#q", chromedp.ByQuery),
 		chromedp.SendKeys("#q", word, chromedp.ByQuery),
+		leaving,
 		chromedp.Submit("#q", chromedp.ByQuery),
-		chromedp.WaitVisible("li[data-uid]", chromedp.ByQuery),
+		chromedp.WaitVisible(next("li[data-uid]"), chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("li[data-uid]").length`, &hits))
 	b.shot("search-results", 1366, 768)
 	if hits == 0 {
@@ -82,8 +83,9 @@ func TestBrowserOrganizeFlows(t *testing.T) {
 	b.run(chromedp.Navigate(a.srv.URL+"/folders"),
 		chromedp.WaitVisible("#new-name", chromedp.ByQuery),
 		chromedp.SendKeys("#new-name", "Clients/Acme", chromedp.ByQuery),
+		leaving,
 		chromedp.Submit("#new-name", chromedp.ByQuery),
-		chromedp.WaitVisible("#new-name", chromedp.ByQuery))
+		chromedp.WaitVisible(next("#new-name"), chromedp.ByQuery))
 	until("create Clients/Acme", func() bool { return strings.Contains(folders(), "Clients/Acme") })
 
 	b.run(chromedp.Navigate(a.srv.URL+"/folders"),
@@ -92,8 +94,9 @@ func TestBrowserOrganizeFlows(t *testing.T) {
 		chromedp.WaitVisible("#rename-name", chromedp.ByQuery),
 		// The form keeps the parent ("Inside") and asks for the name in it.
 		chromedp.SetValue("#rename-name", "Acme Ltd", chromedp.ByQuery),
+		leaving,
 		chromedp.Submit("#rename-name", chromedp.ByQuery),
-		chromedp.WaitVisible("#new-name", chromedp.ByQuery))
+		chromedp.WaitVisible(next("#new-name"), chromedp.ByQuery))
 	until("rename to Clients/Acme Ltd", func() bool {
 		l := folders()
 		return strings.Contains(l, "Clients/Acme Ltd") && !strings.Contains(l, "Clients/Acme\n")
@@ -103,8 +106,8 @@ func TestBrowserOrganizeFlows(t *testing.T) {
 		chromedp.Click(`a[aria-label="Delete Clients/Acme Ltd"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(".confirm-actions button", chromedp.ByQuery))
 	b.shot("confirm-delete-folder", 390, 844)
-	b.run(chromedp.EmulateViewport(1366, 768), chromedp.Click(".confirm-actions button", chromedp.ByQuery),
-		chromedp.WaitVisible("#new-name", chromedp.ByQuery))
+	b.run(chromedp.EmulateViewport(1366, 768), leaving, chromedp.Click(".confirm-actions button", chromedp.ByQuery),
+		chromedp.WaitVisible(next("#new-name"), chromedp.ByQuery))
 	until("delete Clients/Acme Ltd", func() bool { return !strings.Contains(folders(), "Acme Ltd") })
 
 	if p := b.takeProblems(); len(p) > 0 {

@@ -124,6 +124,14 @@ func (b *browser) run(actions ...chromedp.Action) {
 	}
 }
 
+// leaving marks the page shown now, before a click or submit that loads
+// another; next(sel) then matches sel on the new page only. Waiting for
+// an element both pages have would return before the new one loaded,
+// and the test's next navigation would abort the pending one.
+var leaving = chromedp.Evaluate(`document.documentElement.dataset.leaving = "1"`, nil)
+
+func next(sel string) string { return "html:not([data-leaving]) " + sel }
+
 // shot saves a full-page screenshot at the given viewport size.
 func (b *browser) shot(name string, width, height int64) {
 	b.t.Helper()
