@@ -29,6 +29,9 @@ type conn struct {
 	uidValidity uint32
 	readOnly    bool
 
+	first          firstPage // page 1 of the selected folder, as last drawn
+	triedPipelined bool      // the last view tried pipelinedFirstPage
+
 	created  time.Time
 	lastUsed time.Time
 	dead     atomic.Bool

@@ -7,6 +7,7 @@ import "sync/atomic"
 type poolCounters struct {
 	dials, dialFailures, reuses, discards, retries, busy, checks atomic.Int64
 	evictions, uidValidityChanges                                atomic.Int64
+	firstPagesPipelined, firstPagesAgain                         atomic.Int64
 	// High-water marks, written under Pool.mu.
 	maxTotal, maxPerUser, maxPerSession atomic.Int64
 }
@@ -26,6 +27,11 @@ type Stats struct {
 	Busy         int64 // requests refused with ErrBusy
 	Checks       int64 // NOOPs sent before reusing a connection
 	Evictions    int64 // idle connections closed to make room for another session
+
+	// FirstPagesPipelined counts folder pages 1 answered in one round
+	// trip (NOOP and FETCH together, firstpage.go); FirstPagesAgain those
+	// that had to be asked again because the folder had changed.
+	FirstPagesPipelined, FirstPagesAgain int64
 
 	// UIDValidityChanges counts SELECTs that reported another UIDVALIDITY
 	// than the session's previous SELECT of that mailbox.
@@ -52,6 +58,8 @@ func (p *Pool) Stats() Stats {
 	s.Checks = p.stats.checks.Load()
 	s.Evictions = p.stats.evictions.Load()
 	s.UIDValidityChanges = p.stats.uidValidityChanges.Load()
+	s.FirstPagesPipelined = p.stats.firstPagesPipelined.Load()
+	s.FirstPagesAgain = p.stats.firstPagesAgain.Load()
 	s.MaxOpen = p.stats.maxTotal.Load()
 	s.MaxOpenPerUser = p.stats.maxPerUser.Load()
 	s.MaxOpenPerSession = p.stats.maxPerSession.Load()

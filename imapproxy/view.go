@@ -30,7 +30,18 @@ type View struct {
 	// "all messages" action (Selection.UpTo); 0 when unknown.
 	MaxUID   uint32
 	Features Features
+
+	pipelined pipelinedOutcome // for the pool's counters
 }
+
+// pipelinedOutcome says how a pipelined page 1 went (firstpage.go).
+type pipelinedOutcome uint8
+
+const (
+	pipelinedNone  pipelinedOutcome = iota // not tried
+	pipelinedOne                           // answered in one round trip
+	pipelinedAgain                         // the folder had changed too much: asked again
+)
 
 // View returns the sidebar's folders and one page of o. Whatever the
 // folder's size, only the page's messages are fetched in full (one
@@ -48,12 +59,36 @@ func (s *Session) View(ctx context.Context, o ViewOptions) ([]Mailbox, *View, er
 		})
 		return err
 	})
+	if v != nil {
+		switch v.pipelined {
+		case pipelinedOne:
+			s.p.stats.firstPagesPipelined.Add(1)
+		case pipelinedAgain:
+			s.p.stats.firstPagesAgain.Add(1)
+		}
+	}
 	return boxes, v, err
 }
 
 func (cn *conn) view(o ViewOptions) (*View, error) {
-	n, err := cn.selectMailbox(o.Mailbox)
-	if err != nil {
+	ownOrder := o.Query.IsZero() && o.Order.Key == SortDefault && !o.Order.Asc
+	tried := false
+	if ownOrder && o.Page <= 1 {
+		v, err := cn.pipelinedFirstPage(o)
+		if err != nil || v != nil {
+			if v != nil {
+				v.pipelined = pipelinedOne
+				cn.rememberFirstPage(v)
+			}
+			return v, err
+		}
+		tried = cn.triedPipelined
+	}
+	var n uint32
+	var err error
+	if mb := cn.c.Mailbox(); tried && mb != nil {
+		n = mb.NumMessages // the pipelined NOOP brought the news
+	} else if n, err = cn.selectMailbox(o.Mailbox); err != nil {
 		return nil, err
 	}
 	v := &View{
@@ -61,8 +96,15 @@ func (cn *conn) view(o ViewOptions) (*View, error) {
 		Order:       o.Order,
 		Features:    cn.features(),
 	}
-	if o.Query.IsZero() && o.Order.Key == SortDefault && !o.Order.Asc {
-		return v, cn.sequencePage(v, n, o.Page)
+	if ownOrder {
+		err := cn.sequencePage(v, n, o.Page)
+		if err == nil {
+			cn.rememberFirstPage(v)
+			if tried {
+				v.pipelined = pipelinedAgain
+			}
+		}
+		return v, err
 	}
 	var uids []uint32 // in display order
 	crit := o.Query.Criteria()

@@ -189,7 +189,7 @@ func (r *report) markdown() string {
 		p("")
 		p("### IMAP commands per operation")
 		p("")
-		p("Counted by a proxy on a separate, untimed run (LIST is pipelined with the NOOP or SELECT that precedes the page's FETCH).")
+		p("Counted by a proxy on a separate, untimed run. Some go out together, in one round trip: page 1's NOOP and UID FETCH once the connection has drawn page 1 before (imapproxy/firstpage.go), and LIST, when the sidebar's folder list is older than ten seconds, with the first command of the page.")
 		p("")
 		p("| Operation | Tidings | Floor |")
 		p("|---|---|---|")

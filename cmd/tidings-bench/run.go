@@ -146,7 +146,8 @@ func runAppPhases(ctx context.Context, cfg config, dc *testsrv.Dovecot, ib *inbo
 			return err
 		}
 		st := a.Pool.Stats()
-		rep.poolStats = fmt.Sprintf("%d dials, %d reuses, %d NOOP checks, %d retries, %d busy", st.Dials, st.Reuses, st.Checks, st.Retries, st.Busy)
+		rep.poolStats = fmt.Sprintf("%d dials, %d reuses, %d NOOP checks, %d retries, %d busy; %d pages 1 in one round trip, %d asked again",
+			st.Dials, st.Reuses, st.Checks, st.Retries, st.Busy, st.FirstPagesPipelined, st.FirstPagesAgain)
 		if err := diagPhase(ctx, dc, ib, moves, e, rep); err != nil {
 			rep.notes = append(rep.notes, "IMAP command count failed: "+err.Error())
 		}

@@ -135,16 +135,11 @@ func (e *env) breakdown() (names []string, ops []op) {
 		}
 		return err
 	})
-	add("floor, Tidings' commands: LIST ∥ NOOP, then UID SEARCH (MAX) ∥ FETCH",
-		func(context.Context) error { return e.floor.PageAsTidings(1, e.perPage) })
-	add("floor, proposed (a): LIST ∥ NOOP, then FETCH; no UID SEARCH",
-		func(context.Context) error { return e.floor.PageWithout(1, e.perPage, true, false) })
-	add("floor, proposed (a)+(b): NOOP, then FETCH; sidebar from a cache",
-		func(context.Context) error { return e.floor.PageWithout(1, e.perPage, true, true) })
+	add("floor, Tidings' commands: NOOP ∥ UID FETCH of the last page 1's UIDs",
+		func(context.Context) error { return e.floor.PageAsTidings(e.perPage) })
 	add("floor: FETCH of the page alone", e.floorPage(1))
 	add("floor: NOOP alone", func(context.Context) error { return e.floor.Noop() })
-	add("floor: LIST RETURN (SUBSCRIBED SPECIAL-USE STATUS) alone", func(context.Context) error { return e.floor.Sidebar() })
-	add("floor: UID SEARCH RETURN (MAX) alone", func(context.Context) error { return e.floor.MaxUID() })
+	add("floor: LIST RETURN (SUBSCRIBED SPECIAL-USE STATUS) alone (the sidebar; at most every 10 s)", func(context.Context) error { return e.floor.Sidebar() })
 	return names, ops
 }
 

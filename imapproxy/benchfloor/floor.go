@@ -26,6 +26,8 @@ import (
 type Client struct {
 	c      *imapclient.Client
 	closed bool
+
+	low, high uint32 // PageAsTidings' last page 1: its oldest and newest UIDs
 }
 
 // Dial connects to addr with implicit TLS (tlsConfig not nil) or in
@@ -101,51 +103,48 @@ func (c *Client) Sidebar() error {
 	return err
 }
 
-// MaxUID sends the UID SEARCH RETURN (MAX) (RFC 4731) imapproxy sends with
-// a folder page, for the bound of "all messages" actions.
-func (c *Client) MaxUID() error {
-	_, err := c.c.UIDSearch(&imap.SearchCriteria{}, &imap.SearchOptions{ReturnMax: true}).Wait()
-	return err
-}
-
-// PageAsTidings sends the commands imapproxy sends for a folder page,
-// pipelined the same way, and nothing else: Sidebar's LIST alongside a
-// NOOP, then MaxUID's search alongside the page's FETCH. Against Tidings
-// it separates the cost of our code from the cost of our protocol choices.
-func (c *Client) PageAsTidings(page, perPage int) error {
-	return c.PageWithout(page, perPage, false, false)
-}
-
-// PageWithout sends PageAsTidings' commands minus the ones a proposed
-// change to imapproxy would drop, to measure that change's floor before
-// it is made: without the UID SEARCH RETURN (MAX) (noSearch), and without
-// the sidebar's LIST, as when it comes from a cache (noList).
-func (c *Client) PageWithout(page, perPage int, noSearch, noList bool) error {
-	list := make(chan error, 1)
-	if noList {
-		list <- nil
+// PageAsTidings asks page 1 with the commands imapproxy sends on a warm
+// connection (imapproxy/firstpage.go): a NOOP pipelined with a UID FETCH
+// of the UIDs from the last page 1's oldest row to its newest plus a
+// page; the first call, with no last page, FETCHes by sequence numbers.
+// Against Tidings it separates the cost of our code from the cost of our
+// protocol choices.
+func (c *Client) PageAsTidings(perPage int) error {
+	var msgs []*imapclient.FetchMessageBuffer
+	var err error
+	if c.low == 0 {
+		mb := c.c.Mailbox()
+		if mb == nil || mb.NumMessages == 0 {
+			return errors.New("benchfloor: no mailbox selected, or an empty one")
+		}
+		var set imap.SeqSet
+		set.AddRange(uint32(max(1, int(mb.NumMessages)-perPage+1)), mb.NumMessages)
+		msgs, err = c.c.Fetch(set, summaryItems).Collect()
 	} else {
-		// Drained apart, as imapproxy does: go-imap buffers few LIST
-		// replies before its reader waits for us.
-		go func() { list <- c.Sidebar() }()
-	}
-	err := c.Noop()
-	if err == nil {
-		var search *imapclient.SearchCommand
-		if !noSearch {
-			search = c.c.UIDSearch(&imap.SearchCriteria{}, &imap.SearchOptions{ReturnMax: true})
-		}
-		_, err = c.Page(page, perPage)
-		if search != nil {
-			if _, serr := search.Wait(); err == nil {
-				err = serr
-			}
+		var set imap.UIDSet
+		set.AddRange(imap.UID(c.low), imap.UID(c.high)+imap.UID(perPage))
+		noop := c.c.Noop()
+		msgs, err = c.c.Fetch(set, summaryItems).Collect()
+		if nerr := noop.Wait(); err == nil {
+			err = nerr
 		}
 	}
-	if lerr := <-list; err == nil {
-		err = lerr
+	if err != nil {
+		return err
 	}
-	return err
+	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return int(b.SeqNum) - int(a.SeqNum) })
+	msgs = msgs[:min(perPage, len(msgs))]
+	c.low, c.high = 0, 0
+	for _, m := range msgs {
+		if c.low == 0 || uint32(m.UID) < c.low {
+			c.low = uint32(m.UID)
+		}
+		c.high = max(c.high, uint32(m.UID))
+	}
+	if len(msgs) != perPage {
+		c.low = 0 // the folder changed under the range: by sequence next time
+	}
+	return nil
 }
 
 // Message reads a whole message with UID FETCH BODY.PEEK[] (§6.4.5, §6.4.9)
