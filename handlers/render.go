@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -11,18 +13,34 @@ import (
 )
 
 // render writes a component fully buffered, so a failing template yields a
-// clean error page instead of half a page.
+// clean error page instead of half a page. Buffers are reused: a folder
+// page is tens of kilobytes, which a fresh buffer would grow to by
+// copying several times on every request.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
 		reqctx.Logger(r.Context()).Error("render failed", "err", err)
 		http.Error(w, "Tidings could not draw this page. Please reload.", http.StatusInternalServerError)
 		return
 	}
 	clearFlash(w, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuffer keeps buf for the next page unless it grew past what a
+// page needs (a huge message page), which would pin that memory.
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	pageBuffers.Put(buf)
 }
 
 // redirect answers a POST with 303 See Other (redirect-after-post), with an
