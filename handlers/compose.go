@@ -127,6 +127,7 @@ func (h *Handler) renderCompose(w http.ResponseWriter, r *http.Request, cm compo
 		BasePage: h.base(r, c.heading()),
 		Heading:  c.heading(),
 		ID:       c.id,
+		Draft:    draftToken(c.draft),
 		FromName: c.Fields.FromName,
 		To:       c.Fields.To, Cc: c.Fields.Cc, Bcc: c.Fields.Bcc,
 		Subject: c.Fields.Subject, Body: c.Fields.Body,

@@ -24,7 +24,7 @@ func (h *Handler) ComposeAttach(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if cr.lost {
-		redirect(w, r, "/compose?c="+c.id, lostText)
+		redirect(w, r, "/compose?c="+c.id, cr.lostText())
 		return nil
 	}
 	http.Redirect(w, r, "/compose?c="+c.id, http.StatusSeeOther)

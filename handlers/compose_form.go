@@ -25,6 +25,7 @@ const (
 // composeInput is one posted compose form.
 type composeInput struct {
 	ID          string
+	Draft       string            // the draft the form last saved (draftToken), if any
 	text        map[string]string // the text fields posted, by name
 	Remove      []string          // attachment IDs whose Remove button was pressed
 	Uploads     []*composeFile    // spooled files, to be adopted or deleted
@@ -139,6 +140,8 @@ func (in *composeInput) setField(name, v string) {
 	switch name {
 	case "compose":
 		in.ID = v
+	case "draft":
+		in.Draft = v
 	case "remove":
 		in.Remove = append(in.Remove, v)
 	case "from_name", "to", "cc", "bcc", "subject", "body":

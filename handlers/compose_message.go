@@ -27,14 +27,20 @@ type composeRequest struct {
 	// notice says what happened to the attachments of this post (too
 	// large, cut off), for the form.
 	notice string
-	// lost: the form's composition was gone (expired, or the server
-	// restarted); a new one holds the text, without attachments or
-	// threading.
-	lost bool
+	// lost: the form's composition was gone (expired, the server
+	// restarted, or another instance served the form); a new one holds
+	// the text, and, when restored, what the draft the form last saved
+	// held besides (attachments, threading). Without a saved draft the
+	// attachments and threading are gone.
+	lost, restored bool
 }
 
-// lostText tells the user what a lost composition means for them.
-const lostText = "This message had been closed on the server (after a restart or a long pause). Your text is kept; attach any files again and check the recipients."
+// lostText and restoredText tell the user what a lost composition means
+// for them.
+const (
+	lostText     = "This message had been closed on the server (after a restart or a long pause). Your text is kept; attach any files again and check the recipients."
+	restoredText = "This message had been closed on the server (a restart or a long pause) and was reopened from its last saved draft. Your text is kept; check the attachments, then send it again."
+)
 
 // beginCompose reads the posted form and finds its composition. What the
 // user typed is stored in it before anything else happens, so no failure
@@ -56,6 +62,9 @@ func (h *Handler) beginCompose(w http.ResponseWriter, r *http.Request) (*compose
 	if c == nil {
 		c = h.Compose.Store.create(sess.ID)
 		cr.lost = in.ID != ""
+		if cr.lost && in.Draft != "" {
+			cr.restored = h.restoreDraft(r.Context(), cm, c, in.Draft)
+		}
 	}
 	cr.c = c
 	if c.sent {
@@ -114,12 +123,19 @@ func quoteNames(names []string) string {
 	return strings.Join(q, ", ")
 }
 
+func (cr *composeRequest) lostText() string {
+	if cr.restored {
+		return restoredText
+	}
+	return lostText
+}
+
 // view is the form's state for re-rendering: the notices and field
 // errors; the caller adds what went wrong as a whole.
 func (cr *composeRequest) view(status int, errs map[string]string) composeView {
 	v := composeView{status: status, fieldErrors: errs}
 	if cr.lost {
-		v.errDetail = lostText
+		v.errDetail = cr.lostText()
 	}
 	if cr.notice != "" {
 		if v.fieldErrors == nil {

@@ -19,7 +19,7 @@ func (h *Handler) ComposeSave(w http.ResponseWriter, r *http.Request) error {
 	cr, err := h.beginCompose(w, r)
 	if err != nil {
 		if auto {
-			return autosaveAnswer(w, http.StatusBadRequest, "", "", "Not saved: the form could not be read.")
+			return autosaveAnswer(w, http.StatusBadRequest, "", "", "", "Not saved: the form could not be read.")
 		}
 		return err
 	}
@@ -27,7 +27,7 @@ func (h *Handler) ComposeSave(w http.ResponseWriter, r *http.Request) error {
 	c := cr.c
 	if c.sent {
 		if auto {
-			return autosaveAnswer(w, http.StatusConflict, c.id, "", "This message was sent.")
+			return autosaveAnswer(w, http.StatusConflict, c.id, "", "", "This message was sent.")
 		}
 		redirect(w, r, c.sentURL, "This message was already sent.")
 		return nil
@@ -35,7 +35,7 @@ func (h *Handler) ComposeSave(w http.ResponseWriter, r *http.Request) error {
 	m, errs := h.outgoing(cr, false)
 	if len(errs) > 0 {
 		if auto {
-			return autosaveAnswer(w, http.StatusUnprocessableEntity, c.id, "", "Not saved yet: "+firstError(errs))
+			return autosaveAnswer(w, http.StatusUnprocessableEntity, c.id, draftToken(c.draft), "", "Not saved yet: "+firstError(errs))
 		}
 		v := cr.view(http.StatusUnprocessableEntity, errs)
 		v.err = "The draft was not saved. Please check what is marked below."
@@ -56,7 +56,7 @@ func (h *Handler) ComposeSave(w http.ResponseWriter, r *http.Request) error {
 		log.Error("draft not saved", "err", err)
 		msg := "The draft could not be saved: the mail server did not take it. Everything you wrote is still here; try again in a moment."
 		if auto {
-			return autosaveAnswer(w, http.StatusBadGateway, c.id, "", msg)
+			return autosaveAnswer(w, http.StatusBadGateway, c.id, draftToken(c.draft), "", msg)
 		}
 		v := cr.view(http.StatusBadGateway, nil)
 		v.err = msg
@@ -65,7 +65,7 @@ func (h *Handler) ComposeSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.rememberName(cr)
 	if auto {
-		return autosaveAnswer(w, http.StatusOK, c.id, time.Now().UTC().Format(time.RFC3339), "")
+		return autosaveAnswer(w, http.StatusOK, c.id, draftToken(c.draft), time.Now().UTC().Format(time.RFC3339), "")
 	}
 	if cr.notice != "" {
 		v := cr.view(http.StatusRequestEntityTooLarge, nil)
@@ -74,7 +74,7 @@ func (h *Handler) ComposeSave(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if cr.lost {
-		redirect(w, r, "/compose?c="+c.id, "Draft saved. "+lostText)
+		redirect(w, r, "/compose?c="+c.id, "Draft saved. "+cr.lostText())
 		return nil
 	}
 	redirect(w, r, "/compose?c="+c.id, "Draft saved.")
@@ -85,14 +85,18 @@ func (h *Handler) ComposeSave(w http.ResponseWriter, r *http.Request) error {
 // when the one the page had was gone (a restart), a new one holds the
 // text now, and the page must post to that one from then on, or every
 // autosave would start yet another draft.
-func autosaveAnswer(w http.ResponseWriter, status int, id, saved, errText string) error {
+//
+// draft is the version saved (draftToken), which the page keeps in its
+// form so that a composition lost here can be reopened from it.
+func autosaveAnswer(w http.ResponseWriter, status int, id, draft, saved, errText string) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	return json.NewEncoder(w).Encode(struct {
 		Compose string `json:"compose,omitempty"`
+		Draft   string `json:"draft,omitempty"`
 		Saved   string `json:"saved,omitempty"`
 		Error   string `json:"error,omitempty"`
-	}{id, saved, errText})
+	}{id, draft, saved, errText})
 }
 
 // firstError picks one field error to show in the status line, in form

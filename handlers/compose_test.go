@@ -140,3 +140,29 @@ func TestSendErrorText(t *testing.T) {
 		}
 	}
 }
+
+// TestLostTextsFit: the notices about a lost composition travel as a
+// one-shot message after "Draft saved. ", which must fit.
+func TestLostTextsFit(t *testing.T) {
+	for _, s := range []string{lostText, restoredText} {
+		if n := len("Draft saved. " + s); n > maxFlash {
+			t.Errorf("%d bytes, over %d: %q", n, maxFlash, s)
+		}
+	}
+}
+
+func TestDraftToken(t *testing.T) {
+	ref := &imapproxy.MessageRef{Mailbox: "Drafts", UIDValidity: 1700000000, UID: 42}
+	v, u, ok := parseDraftToken(draftToken(ref))
+	if !ok || v != ref.UIDValidity || u != ref.UID {
+		t.Errorf("round trip: %d %d %v", v, u, ok)
+	}
+	for _, bad := range []string{"", "42", "1.0", "x.1", "1.x", "1.2.3", "-1.2", "1.99999999999"} {
+		if _, _, ok := parseDraftToken(bad); ok {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if draftToken(nil) != "" || draftToken(&imapproxy.MessageRef{UIDValidity: 1}) != "" {
+		t.Error("a token for no draft")
+	}
+}

@@ -55,6 +55,10 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 
 const flashCookie = "tidings_flash"
 
+// maxFlash is the longest one-shot message shown; a longer cookie value
+// is somebody else's doing and is ignored.
+const maxFlash = 200
+
 // flashFrom reads the one-shot message; the middleware's no-store header
 // and the short MaxAge keep it from reappearing. It is cleared by the
 // page that shows it.
@@ -64,7 +68,7 @@ func flashFrom(r *http.Request) string {
 		return ""
 	}
 	v, err := url.QueryUnescape(c.Value)
-	if err != nil || len(v) > 200 {
+	if err != nil || len(v) > maxFlash {
 		return ""
 	}
 	return v

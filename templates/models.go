@@ -167,7 +167,11 @@ type ComposePage struct {
 	Heading string // "New message", "Reply", "Forward", "Edit draft"
 	// ID names the message being written on the server: its attachments,
 	// threading and saved draft. It is also the one-time send token.
-	ID          string
+	ID string
+	// Draft names the version last saved in Drafts ("UIDVALIDITY.UID"),
+	// so that another instance, or this one after a restart, can reopen
+	// the message from it when ID is no longer known there.
+	Draft       string
 	FromAddress string // the user's own address, shown next to the name
 	FromName    string
 	To, Cc, Bcc string

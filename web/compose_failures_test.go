@@ -131,8 +131,8 @@ func TestComposeSentCopyFails(t *testing.T) {
 	fields := [][2]string{{"compose", "gone"}, {"subject", "Autosaved after restart"}, {"body", "v1"}}
 	p = a.postForm("/compose/save?autosave=1", fields)
 	wantStatus(t, p, http.StatusOK)
-	var ans struct{ Compose, Saved string }
-	if err := json.Unmarshal([]byte(p.body), &ans); err != nil || ans.Compose == "" || ans.Compose == "gone" || ans.Saved == "" {
+	var ans struct{ Compose, Saved, Draft string }
+	if err := json.Unmarshal([]byte(p.body), &ans); err != nil || ans.Compose == "" || ans.Compose == "gone" || ans.Saved == "" || ans.Draft == "" {
 		t.Fatalf("autosave answered %q", p.body)
 	}
 	fields[0][1], fields[2][1] = ans.Compose, "v2"

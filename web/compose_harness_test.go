@@ -29,6 +29,9 @@ type composeOptions struct {
 	// wrapMail, when set, stands between the handlers and each session's
 	// IMAP connection, to make the mail server fail on purpose.
 	wrapMail func(*imapproxy.Session) handlers.Mail
+	// sessions, when set, is the session store, shared with another app
+	// as by two instances behind one address.
+	sessions *session.MemoryStore
 }
 
 // wrappedBackend hands out wrapped sessions.
@@ -45,7 +48,10 @@ func (b wrappedBackend) Mail(sid, user string, pw imapproxy.PasswordFunc) handle
 func newComposeApp(t testing.TB, imapCfg imapproxy.Config, o composeOptions) *testApp {
 	t.Helper()
 	pool := imapproxy.NewPool(imapCfg, testLogger(t))
-	store := session.NewMemoryStore()
+	store := o.sessions
+	if store == nil {
+		store = session.NewMemoryStore()
+	}
 	key := []byte("0123456789abcdef0123456789abcdef")
 	sessions, err := session.NewManager(session.Config{IdleTimeout: 30 * time.Minute, MaxLifetime: 8 * time.Hour,
 		HashKey: key, BlockKey: key}, store)

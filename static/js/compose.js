@@ -30,7 +30,7 @@
   }
   function fingerprint(fd) {
     const parts = [];
-    for (const [k, v] of fd.entries()) if (k !== "compose") parts.push(k + "\u0001" + v);
+    for (const [k, v] of fd.entries()) if (k !== "compose" && k !== "draft") parts.push(k + "\u0001" + v);
     return parts.join("\u0000");
   }
   let saved = fingerprint(fields());
@@ -49,6 +49,9 @@
       if (data.compose && form.elements.compose && form.elements.compose.value !== data.compose) {
         form.elements.compose.value = data.compose;
       }
+      // The version just saved: if this server forgets the message, the
+      // next post reopens it from there.
+      if (data.draft && form.elements.draft) form.elements.draft.value = data.draft;
       if (resp.ok && data.saved) {
         saved = print;
         const at = new Date(data.saved).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
