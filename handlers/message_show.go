@@ -59,6 +59,16 @@ func (h *Handler) MessageShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.RemoteBlocked = res.RemoteBlocked
 		p.ShowRemoteURL = self + "?remote=1"
+		p.TrustURL = self + "/trust"
+		if res.RemoteBlocked {
+			switch t := h.checkTrust(r, m); {
+			case t.trusted:
+				p.RemoteBlocked, p.TrustedSender = false, senderAddress(m)
+				p.HTMLBodyURL += "?remote=1"
+			default:
+				p.TrustAddress = t.offer
+			}
+		}
 	} else if m.Text != "" {
 		p.Text = textLines(m.Text, m.TextFlowed, m.TextDelSp)
 	}

@@ -43,6 +43,7 @@ type sessionConns struct {
 	uidValidity map[string]uint32
 
 	sidebar sidebarCache // the folder list, reused briefly (sidebar.go)
+	trusted trustedCache // the trusted senders, reused briefly (trusted.go)
 }
 
 // NewPool starts a pool; Close stops it.

@@ -17,6 +17,7 @@ var readOnlyOps = map[string]bool{
 	"open folder": true, "read message": true, "stream part": true, "stream message": true,
 	"list mailboxes": true, "search all folders": true, "open conversations": true,
 	"open conversation": true, "open draft": true, "login": true,
+	"read trusted senders": true, "trust sender": true, // settings, not folders
 }
 
 type sidebarCache struct {

@@ -97,13 +97,19 @@ type MessagePage struct {
 	HTMLBodyURL   string // set when the message has an HTML body, shown in a sandboxed iframe
 	RemoteBlocked bool
 	ShowRemoteURL string
-	Text          []TextLine // the plain text body when there is no HTML
-	Attachments   []AttachmentView
-	Nested        []NestedMessage
-	Notices       []string
-	RawURL        string
-	SeenURL       string
-	FlagURL       string
+	// TrustAddress, when not "", is the sender whose remote content the
+	// blocked banner offers to always show; TrustedSender, when not "",
+	// is the sender whose remote content is shown because the user
+	// trusts them. Both forms post to TrustURL.
+	TrustAddress, TrustedSender string
+	TrustURL                    string
+	Text                        []TextLine // the plain text body when there is no HTML
+	Attachments                 []AttachmentView
+	Nested                      []NestedMessage
+	Notices                     []string
+	RawURL                      string
+	SeenURL                     string
+	FlagURL                     string
 	// Compose links: /compose?reply=… etc. (see handlers/compose*.go).
 	ReplyURL    string
 	ReplyAllURL string

@@ -36,6 +36,7 @@ func runAppFlows(t *testing.T, f mailFixture) {
 	t.Run("folders and paging", func(t *testing.T) { testFoldersAndPaging(t, f) })
 	t.Run("nested folder", func(t *testing.T) { testNestedFolder(t, f) })
 	t.Run("html message", func(t *testing.T) { testHTMLMessage(t, f) })
+	t.Run("trusted sender", func(t *testing.T) { testTrustedSender(t, f) })
 	t.Run("attachment", func(t *testing.T) { testAttachment(t, f) })
 	t.Run("hostile attachments", func(t *testing.T) { testHostileAttachments(t, f) })
 	t.Run("seen and unread", func(t *testing.T) { testSeenUnread(t, f) })
@@ -236,6 +237,63 @@ func testHTMLMessage(t *testing.T, f mailFixture) {
 	}
 	if body.doc.Find("table").Length() == 0 {
 		t.Error("newsletter table layout lost")
+	}
+}
+
+// testTrustedSender: on a server that keeps settings (Dovecot with IMAP
+// METADATA), "Always show from" a newsletter's sender shows its remote
+// content, on this and every later message of theirs, until "Stop
+// trusting"; the in-memory server has no METADATA, so only the
+// one-message "Show remote content" is offered.
+func testTrustedSender(t *testing.T, f mailFixture) {
+	a := newTestApp(t, f.cfg)
+	a.login(f.user, f.pass)
+	s := f.find(t, "INBOX", func(s seeded) bool {
+		return strings.Contains(s.Parsed.HTML, "<table") && strings.Contains(s.Parsed.HTML, "http://") && len(s.Parsed.From) == 1
+	})
+	msg := fmt.Sprintf("/mail/INBOX/%d", s.UID)
+	p := a.get(msg)
+	form := p.doc.Find(".remote-banner form.trust-form")
+	if f.name != "dovecot" {
+		if form.Length() != 0 {
+			t.Error("a server without METADATA is offered to trust a sender")
+		}
+		return
+	}
+	sender := strings.ToLower(s.Parsed.From[0].Email)
+	if form.Length() != 1 || form.Find(`input[name="address"]`).AttrOr("value", "") != sender {
+		t.Fatalf("blocked banner: %q", p.doc.Find(".remote-banner").Text())
+	}
+	trust := func(on string) {
+		t.Helper()
+		p := a.post(form.AttrOr("action", ""), url.Values{"address": {sender}, "trust": {on}})
+		wantStatus(t, p, http.StatusSeeOther)
+		if loc := p.resp.Header.Get("Location"); loc != msg {
+			t.Errorf("after trust=%s: back to %q, want %q", on, loc, msg)
+		}
+	}
+	trust("1")
+	p = a.get(msg)
+	frame := p.doc.Find("iframe.msg-html").AttrOr("src", "")
+	if !strings.Contains(p.doc.Find(".remote-banner").Text(), "because you trust "+sender) || !strings.HasSuffix(frame, "?remote=1") {
+		t.Fatalf("after trusting: banner %q, frame %q", p.doc.Find(".remote-banner").Text(), frame)
+	}
+	if csp := a.get(frame).resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: https:") {
+		t.Errorf("trusted sender's body CSP = %q", csp)
+	}
+	// Another session (another device) sees the same choice.
+	b := newTestApp(t, f.cfg)
+	b.login(f.user, f.pass)
+	if !strings.Contains(b.get(msg).doc.Find(".remote-banner").Text(), "because you trust") {
+		t.Error("the trust did not follow the user to another session")
+	}
+	trust("0")
+	p = a.get(msg)
+	if !strings.Contains(p.doc.Find(".remote-banner").Text(), "blocked") || strings.Contains(p.doc.Find("iframe.msg-html").AttrOr("src", ""), "remote=1") {
+		t.Errorf("after stopping: banner %q", p.doc.Find(".remote-banner").Text())
+	}
+	if p := a.post(form.AttrOr("action", ""), url.Values{"address": {"Name <x@example.org>"}, "trust": {"1"}}); p.resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a display name as address: %d", p.resp.StatusCode)
 	}
 }
 

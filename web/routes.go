@@ -27,6 +27,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /mail/{mailbox}/{uid}/raw", authed(h.MessageRaw))
 	mux.Handle("POST /mail/{mailbox}/{uid}/seen", authed(h.MessageSeen))
 	mux.Handle("POST /mail/{mailbox}/{uid}/flag", authed(h.MessageFlag))
+	mux.Handle("POST /mail/{mailbox}/{uid}/trust", authed(h.MessageTrust))
 
 	s.organizeRoutes(mux, authed)
 	s.composeRoutes(mux, authed)

@@ -73,6 +73,11 @@ func (c dovecotConf) render() string {
 	// seeding and delivery.
 	p("mail_fsync = never")
 	p("mail_max_userip_connections = 1000")
+	// IMAP METADATA (RFC 5464), where Tidings keeps a user's settings
+	// that follow them across devices (the senders whose remote content
+	// they trust): a small file in each home.
+	p("mail_attribute_dict = file:%%h/dovecot-attributes")
+	p("protocol imap {\n  imap_metadata = yes\n}")
 	p("")
 	p("namespace inbox {\n  inbox = yes\n  separator = /\n  prefix =")
 	p("  mailbox INBOX {\n    auto = subscribe\n  }")

@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/mail"
+	"slices"
+	"strings"
+
+	"github.com/tidings-mail/tidings/imapproxy"
+	"github.com/tidings-mail/tidings/imapproxy/message"
+	"github.com/tidings-mail/tidings/web/reqctx"
+)
+
+// SenderTrust keeps the senders whose remote content the user chose to
+// always show (imapproxy.Session keeps them on the IMAP server). A Mail
+// without it, or a server that cannot keep settings (ErrUnsupported),
+// offers showing remote content one message at a time only.
+type SenderTrust interface {
+	TrustedSenders(ctx context.Context) ([]string, error)
+	TrustSender(ctx context.Context, addr string, trust bool) error
+}
+
+// remoteTrust is what the message page shows about remote content that
+// the page would block: whether the sender is trusted (so it is shown),
+// or whether trusting them can be offered.
+type remoteTrust struct {
+	trusted bool
+	offer   string // the address to offer "always show" for
+}
+
+// checkTrust looks the message's sender up in the trusted list. A
+// sender is their From address, so a forged From borrows a trusted
+// sender's standing: the cost is the pictures a sender would have shown
+// anyway, never script (the body frame's CSP and sandbox stay).
+func (h *Handler) checkTrust(r *http.Request, m *message.Message) remoteTrust {
+	sender := senderAddress(m)
+	st, ok := h.mail(r).(SenderTrust)
+	if sender == "" || !ok {
+		return remoteTrust{}
+	}
+	list, err := st.TrustedSenders(r.Context())
+	switch {
+	case err == nil && slices.Contains(list, sender):
+		return remoteTrust{trusted: true}
+	case err == nil:
+		return remoteTrust{offer: sender}
+	case !errors.Is(err, imapproxy.ErrUnsupported):
+		reqctx.Logger(r.Context()).Warn("trusted senders not read", "err", err)
+	}
+	return remoteTrust{}
+}
+
+// senderAddress is the message's From address in lower case, when there
+// is exactly one.
+func senderAddress(m *message.Message) string {
+	if len(m.From) != 1 {
+		return ""
+	}
+	return strings.ToLower(m.From[0].Email)
+}
+
+// MessageTrust trusts (trust=1) or stops trusting (trust=0) a sender's
+// remote content, from a message of theirs, and goes back to it.
+func (h *Handler) MessageTrust(w http.ResponseWriter, r *http.Request) error {
+	mailbox, uid, err := messageParams(r)
+	if err != nil {
+		return err
+	}
+	on, err := boolForm(r, "trust")
+	if err != nil {
+		return h.failAction(w, r, err)
+	}
+	addr, err := mail.ParseAddress(r.PostFormValue("address"))
+	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
+		return h.failAction(w, r, badRequest("That is not a sender's address."))
+	}
+	st, ok := h.mail(r).(SenderTrust)
+	if !ok {
+		return h.failAction(w, r, imapproxy.ErrUnsupported)
+	}
+	if err := st.TrustSender(r.Context(), addr.Address, on); err != nil {
+		return h.failAction(w, r, trustError(err))
+	}
+	msg := "Remote content from " + strings.ToLower(addr.Address) + " will be shown from now on."
+	if !on {
+		msg = "Remote content from " + strings.ToLower(addr.Address) + " will be blocked again."
+	}
+	finish(w, r, messageURL(mailbox, uid), Outcome{Message: msg})
+	return nil
+}
+
+func trustError(err error) error {
+	switch {
+	case errors.Is(err, imapproxy.ErrUnsupported):
+		return &Error{Status: http.StatusNotImplemented, Heading: "Not available",
+			Message: "Your mail server cannot keep this setting. Use “Show remote content” on each message instead.", Cause: err}
+	case errors.Is(err, imapproxy.ErrOverQuota):
+		return &Error{Status: http.StatusConflict, Heading: "Too many trusted senders",
+			Message: "You already trust the most senders Tidings keeps. Stop trusting some from their messages, then try again.", Cause: err}
+	}
+	return err
+}
