@@ -68,6 +68,16 @@ func (h *Handler) MessageTrust(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return h.trustSender(w, r, messageURL(mailbox, uid))
+}
+
+// SettingsTrust is MessageTrust from the settings page.
+func (h *Handler) SettingsTrust(w http.ResponseWriter, r *http.Request) error {
+	return h.trustSender(w, r, "/settings")
+}
+
+// trustSender changes the trust in the posted address, then goes back.
+func (h *Handler) trustSender(w http.ResponseWriter, r *http.Request, back string) error {
 	on, err := boolForm(r, "trust")
 	if err != nil {
 		return h.failAction(w, r, err)
@@ -78,7 +88,7 @@ func (h *Handler) MessageTrust(w http.ResponseWriter, r *http.Request) error {
 	}
 	st, ok := h.mail(r).(SenderTrust)
 	if !ok {
-		return h.failAction(w, r, imapproxy.ErrUnsupported)
+		return h.failAction(w, r, trustError(imapproxy.ErrUnsupported))
 	}
 	if err := st.TrustSender(r.Context(), addr.Address, on); err != nil {
 		return h.failAction(w, r, trustError(err))
@@ -87,7 +97,7 @@ func (h *Handler) MessageTrust(w http.ResponseWriter, r *http.Request) error {
 	if !on {
 		msg = "Remote content from " + strings.ToLower(addr.Address) + " will be blocked again."
 	}
-	finish(w, r, messageURL(mailbox, uid), Outcome{Message: msg})
+	finish(w, r, back, Outcome{Message: msg})
 	return nil
 }
 

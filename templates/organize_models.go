@@ -168,3 +168,11 @@ type ConversationItem struct {
 	Depth   int
 	Current bool
 }
+
+// SettingsPage shows what Tidings keeps for the user.
+type SettingsPage struct {
+	BasePage
+	// TrustKept: the mail server keeps the trusted senders (METADATA).
+	TrustKept bool
+	Trusted   []string // the senders whose remote content is shown
+}

@@ -258,6 +258,9 @@ func testTrustedSender(t *testing.T, f mailFixture) {
 		if form.Length() != 0 {
 			t.Error("a server without METADATA is offered to trust a sender")
 		}
+		if st := a.get("/settings"); !strings.Contains(st.doc.Find(".settings-page").Text(), "cannot keep a list") {
+			t.Errorf("settings without METADATA: %q", st.doc.Find(".settings-page").Text())
+		}
 		return
 	}
 	sender := strings.ToLower(s.Parsed.From[0].Email)
@@ -281,6 +284,19 @@ func testTrustedSender(t *testing.T, f mailFixture) {
 	if csp := a.get(frame).resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: https:") {
 		t.Errorf("trusted sender's body CSP = %q", csp)
 	}
+	// The settings page lists the sender, and can stop trusting them.
+	st := a.get("/settings")
+	wantStatus(t, st, http.StatusOK)
+	if got := strings.TrimSpace(st.doc.Find(".trusted-list .trusted-addr").Text()); got != sender {
+		t.Errorf("settings list %q, want %q", got, sender)
+	}
+	p = a.post(st.doc.Find(".trusted-list form").AttrOr("action", ""), url.Values{"address": {sender}, "trust": {"0"}})
+	wantStatus(t, p, http.StatusSeeOther)
+	if p = a.follow(p); p.doc.Find(".trusted-list li").Length() != 0 || !strings.Contains(p.doc.Find(".flash").Text(), "blocked again") {
+		t.Errorf("after stopping from settings: %d listed, flash %q", p.doc.Find(".trusted-list li").Length(), p.doc.Find(".flash").Text())
+	}
+	trust("1")
+
 	// Another session (another device) sees the same choice.
 	b := newTestApp(t, f.cfg)
 	b.login(f.user, f.pass)
@@ -503,7 +519,7 @@ func testHeaders(t *testing.T, f mailFixture) {
 	a.login(f.user, f.pass)
 	s := f.find(t, "INBOX", func(s seeded) bool { return len(s.Parsed.Attachments) > 0 && s.Parsed.HTML != "" })
 	msg := fmt.Sprintf("/mail/INBOX/%d", s.UID)
-	for _, path := range []string{"/mail/INBOX", msg, msg + "/body", msg + "/raw", msg + "/part/" + s.Parsed.Attachments[0].Path, "/mail/INBOX/999999", "/nowhere"} {
+	for _, path := range []string{"/mail/INBOX", msg, msg + "/body", msg + "/raw", msg + "/part/" + s.Parsed.Attachments[0].Path, "/mail/INBOX/999999", "/settings", "/nowhere"} {
 		check(a.get(path), true)
 	}
 
@@ -517,6 +533,11 @@ func testHeaders(t *testing.T, f mailFixture) {
 	if serverFlags(t, a, f, "INBOX", s.UID).Flagged != s.Flagged {
 		t.Error("cross-site POST changed the flag")
 	}
+	// Nor may another site make the user trust a sender.
+	req, _ = http.NewRequest(http.MethodPost, a.srv.URL+"/settings/trusted-senders", strings.NewReader("address=evil%40example.org&trust=1"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	wantStatus(t, a.do(req), http.StatusForbidden)
 }
 
 // testHostileAttachments: HTML and SVG attachments (script inside) are only

@@ -28,6 +28,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /mail/{mailbox}/{uid}/seen", authed(h.MessageSeen))
 	mux.Handle("POST /mail/{mailbox}/{uid}/flag", authed(h.MessageFlag))
 	mux.Handle("POST /mail/{mailbox}/{uid}/trust", authed(h.MessageTrust))
+	mux.Handle("GET /settings", authed(h.SettingsShow))
+	mux.Handle("POST /settings/trusted-senders", authed(h.SettingsTrust))
 
 	s.organizeRoutes(mux, authed)
 	s.composeRoutes(mux, authed)
