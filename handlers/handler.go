@@ -71,7 +71,7 @@ func (h *Handler) base(r *http.Request, title string) templates.BasePage {
 		RequestID: reqctx.ID(r.Context()),
 		Assets: templates.Assets{
 			CSS:     []string{h.Assets.URL("css/app.css"), h.Assets.URL("css/organize.css"), h.Assets.URL("css/compose.css"), h.Assets.URL("css/live.css")},
-			Scripts: []string{h.Assets.URL("js/app.js"), h.Assets.URL("js/organize.js"), h.Assets.URL("js/compose.js"), h.Assets.URL("js/live.js")},
+			Scripts: []string{h.Assets.URL("js/app.js"), h.Assets.URL("js/organize.js"), h.Assets.URL("js/compose.js"), h.Assets.URL("js/live.js"), h.Assets.URL("js/keys.js")},
 			Icon:    h.Assets.URL("img/icon.svg"),
 		},
 	}

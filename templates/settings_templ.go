@@ -112,7 +112,7 @@ func Settings(p SettingsPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</section></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</section><section class=\"js-only\" aria-labelledby=\"keys-title\"><h2 id=\"keys-title\">Keyboard</h2><p>Press <kbd>?</kbd> anywhere in Tidings (outside a text field) to see the keyboard shortcuts: <kbd>j</kbd> and <kbd>k</kbd> to move through a list, <kbd>e</kbd> to archive, <kbd>r</kbd> to reply, and more.</p></section></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
