@@ -35,6 +35,11 @@ func (s *Session) Message(ctx context.Context, mailbox string, uid uint32, markS
 		})
 		return err
 	})
+	if err == nil && markSeen && !mv.Seen {
+		// Marked read: the folder's unread count changed. Opening a
+		// message already read changes nothing, and keeps the list.
+		s.p.dropSidebar(s.id, "mark read")
+	}
 	return boxes, mv, err
 }
 

@@ -12,11 +12,12 @@ const sidebarTTL = 10 * time.Second
 
 // readOnlyOps are the operations that change nothing on the server, so
 // they leave the session's folder list cached. Any other operation (moves,
-// flags, folder changes, appends, an opened message marked read) drops it.
+// flags, folder changes, appends) drops it; opening a message drops it
+// only when that marked the message read (Session.Message).
 var readOnlyOps = map[string]bool{
 	"open folder": true, "read message": true, "stream part": true, "stream message": true,
 	"list mailboxes": true, "search all folders": true, "open conversations": true,
-	"open conversation": true, "open draft": true, "login": true,
+	"open conversation": true, "open draft": true, "login": true, "open message": true,
 	"read trusted senders": true, "trust sender": true, // settings, not folders
 }
 

@@ -1,60 +1,51 @@
 package imapproxy
 
-import (
-	"log/slog"
-	"testing"
+import "testing"
 
-	"github.com/tidings-mail/tidings/internal/testsrv"
-)
-
-// TestSidebarCache: a session's folder pages reuse its folder list for a
-// short while (no LIST per page), and any change the session makes drops
-// it, so its own actions show at once.
-func TestSidebarCache(t *testing.T) {
+// TestSidebarKept: a session's folder list is asked once and reused by
+// the pages after it; opening a message keeps it unless the open marked
+// the message read (its folder's unread count changed), and then the next
+// page asks again and shows the new count.
+func TestSidebarKept(t *testing.T) {
 	t.Parallel()
-	d := testsrv.StartDovecot(t, testsrv.User{Name: "dana", Password: "pw-dana"})
-	seedInbox(t, d, "dana", 5) // all unread
-	p := NewPool(dovecotPoolConfig(d.IMAPAddr, TLSNone, nil), slog.New(slog.DiscardHandler))
-	defer closePool(t, p)
-	s := p.Session("mine", "dana", fixedPassword("pw-dana"))
-	other := p.Session("phone", "dana", fixedPassword("pw-dana"))
-	unseen := func(sess *Session) uint32 {
-		t.Helper()
-		boxes, _, err := sess.Folder(t.Context(), "INBOX", 1, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
+	srv := startSpyServer(t, map[string]string{"u1": "p1"})
+	p := startPool(t, spyConfig(srv.Addr, 1, 1, 1))
+	s := p.Session("sid", "u1", fixedPassword("p1"))
+	ctx := t.Context()
+	unseen := func(boxes []Mailbox) uint32 {
 		for _, b := range boxes {
-			if b.Name == "INBOX" {
+			if isInbox(b.Name) {
 				return b.Unseen
 			}
 		}
-		t.Fatal("no INBOX")
+		t.Fatal("no INBOX in the folder list")
 		return 0
 	}
-	if n := unseen(s); n != 5 {
-		t.Fatalf("unseen %d, want 5", n)
+	folder := func(wantLists int) (uint32, uint32) {
+		t.Helper()
+		boxes, mp, err := s.Folder(ctx, "INBOX", 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.lists(); n != wantLists {
+			t.Errorf("%d LIST commands so far, want %d", n, wantLists)
+		}
+		return unseen(boxes), mp.Messages[0].UID
 	}
-	// Another device reads a message: within the TTL this session's pages
-	// keep the list they have (that is the LIST saved).
-	if err := other.SetFlag(t.Context(), "INBOX", []uint32{1}, FlagSeen, true); err != nil {
+
+	before, uid := folder(1)
+	folder(1) // reused
+
+	if _, mv, err := s.Message(ctx, "INBOX", uid, true); err != nil || mv.Seen {
+		t.Fatalf("open unread message: seen before %v, %v", mv != nil && mv.Seen, err)
+	}
+	after, _ := folder(2) // marked read: asked again
+	if after != before-1 {
+		t.Errorf("INBOX unread %d after reading one, was %d", after, before)
+	}
+
+	if _, _, err := s.Message(ctx, "INBOX", uid, true); err != nil {
 		t.Fatal(err)
 	}
-	if n := unseen(s); n != 5 {
-		t.Errorf("unseen %d: the cached folder list was not used", n)
-	}
-	// The session's own change drops its list: the next page is current.
-	if err := s.SetFlag(t.Context(), "INBOX", []uint32{2}, FlagSeen, true); err != nil {
-		t.Fatal(err)
-	}
-	if n := unseen(s); n != 3 {
-		t.Errorf("unseen %d after this session's own change, want 3", n)
-	}
-	// Opening an unread message marks it read, and drops the list too.
-	if _, _, err := s.Message(t.Context(), "INBOX", 3, true); err != nil {
-		t.Fatal(err)
-	}
-	if n := unseen(s); n != 2 {
-		t.Errorf("unseen %d after opening an unread message, want 2", n)
-	}
+	folder(2) // already read: nothing changed, the list is reused
 }

@@ -94,6 +94,16 @@ func (ms *spyServer) logouts() int { return ms.ln.count(func(c *spyConn) bool { 
 func (ms *spyServer) open() int { return ms.ln.count(func(c *spyConn) bool { return !c.closed }) }
 
 // accepted counts every connection ever made.
+func (ms *spyServer) lists() int {
+	ms.ln.mu.Lock()
+	defer ms.ln.mu.Unlock()
+	n := 0
+	for _, c := range ms.ln.conns {
+		n += c.lists
+	}
+	return n
+}
+
 func (ms *spyServer) accepted() int { return ms.ln.count(func(*spyConn) bool { return true }) }
 
 // spyListener remembers its connections.
@@ -134,15 +144,18 @@ type spyConn struct {
 	l      *spyListener
 	logout bool
 	closed bool
+	lists  int // LIST commands the client sent
 }
 
 func (c *spyConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
-	if bytes.Contains(bytes.ToUpper(b[:n]), []byte(" LOGOUT\r\n")) {
-		c.l.mu.Lock()
+	up := bytes.ToUpper(b[:n])
+	c.l.mu.Lock()
+	if bytes.Contains(up, []byte(" LOGOUT\r\n")) {
 		c.logout = true
-		c.l.mu.Unlock()
 	}
+	c.lists += bytes.Count(up, []byte(" LIST "))
+	c.l.mu.Unlock()
 	return n, err
 }
 
