@@ -65,7 +65,7 @@ func (w *watcher) sync(kind syncKind) {
 			w.boxes[i].Messages, w.boxes[i].Unseen, w.boxes[i].HasStatus = uint32(c.Messages), uint32(c.Unseen), true
 		}
 	}
-	r := &rendered{w: w, res: res, now: time.Now(), rows: map[uint32]string{}, sidebars: map[string]sidebarHTML{}}
+	r := &rendered{w: w, res: res, now: w.l.h.now(), rows: map[uint32]string{}, sidebars: map[string]sidebarHTML{}}
 	for _, st := range subs {
 		w.deliver(st, res, r, rows)
 		st.synced = true

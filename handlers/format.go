@@ -35,11 +35,12 @@ func sameDay(a, b time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-func longDate(t time.Time) string {
+// longDate is a full date and time, in now's time zone (the pages').
+func longDate(t, now time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("Mon, 2 Jan 2006 15:04 MST")
+	return t.In(now.Location()).Format("Mon, 2 Jan 2006 15:04 MST")
 }
 
 func isoDate(t time.Time) string {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/static"
@@ -57,6 +58,25 @@ type Handler struct {
 	// Compose is what writing and sending mail needs; nil turns the
 	// compose pages off.
 	Compose *Compose
+	// Location is the time zone of the dates pages show; nil: the
+	// system's. With JavaScript the browser shows its own (app.js).
+	Location *time.Location
+}
+
+// now is the current time in the pages' time zone.
+func (h *Handler) now() time.Time {
+	if h.Location != nil {
+		return time.Now().In(h.Location)
+	}
+	return time.Now()
+}
+
+// local is t in the pages' time zone.
+func (h *Handler) local(t time.Time) time.Time {
+	if h.Location != nil && !t.IsZero() {
+		return t.In(h.Location)
+	}
+	return t
 }
 
 // mail returns the request's Mail; the auth gate guarantees a session.

@@ -106,7 +106,7 @@ func (h *Handler) listFrame(r *http.Request, boxes []imapproxy.Mailbox, mailbox 
 // listPage turns a view into the list page with its organizing tools.
 func (h *Handler) listPage(r *http.Request, boxes []imapproxy.Mailbox, mailbox string, v *imapproxy.View, links listLinks) templates.MailboxPage {
 	p := h.listFrame(r, boxes, mailbox, v.Total, v.Page, v.Pages(), v.PerPage, len(v.Messages), links)
-	now := time.Now()
+	now := h.now()
 	for _, m := range v.Messages {
 		p.Rows = append(p.Rows, messageRow(mailbox, m, now))
 	}
@@ -140,7 +140,7 @@ func messageRow(mailbox string, m imapproxy.MessageSummary, now time.Time) templ
 	return templates.MessageRow{
 		UID: m.UID, URL: messageURL(mailbox, m.UID),
 		From: from, FromTitle: fromTitle, Subject: subjectOrPlaceholder(m.Subject),
-		Date: shortDate(m.Date, now), DateTitle: longDate(m.Date), DateISO: isoDate(m.Date),
+		Date: shortDate(m.Date, now), DateTitle: longDate(m.Date, now), DateISO: isoDate(m.Date),
 		Size: humanSize(m.Size), Unread: !m.Seen, Flagged: m.Flagged, Answered: m.Answered,
 		Attachment: m.HasAttachment,
 	}

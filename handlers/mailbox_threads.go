@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/templates"
@@ -28,7 +27,7 @@ func (h *Handler) renderConversations(w http.ResponseWriter, r *http.Request, bo
 		ThreadView:    true,
 		MessagesURL:   mailboxURL(mailbox),
 	}
-	now := time.Now()
+	now := h.now()
 	for _, c := range tv.Conversations {
 		row := messageRow(mailbox, c.Latest, now)
 		row.URL = threadURL(mailbox, c.Latest.UID)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/imapproxy/message"
@@ -31,7 +32,7 @@ func (h *Handler) MessageShow(w http.ResponseWriter, r *http.Request) error {
 		Mailbox:  mailbox, MailboxLabel: label, MailboxURL: mailboxURL(mailbox), UID: uid,
 		Subject: subjectOrPlaceholder(m.Subject),
 		From:    addressViews(m.From), To: addressViews(m.To), Cc: addressViews(m.Cc),
-		Date: longDate(m.Date), DateISO: isoDate(m.Date),
+		Date: longDate(m.Date, h.now()), DateISO: isoDate(m.Date),
 		Flagged: mv.Flagged,
 		Notices: m.Notices,
 		RawURL:  self + "/raw", SeenURL: self + "/seen", FlagURL: self + "/flag",
@@ -75,7 +76,7 @@ func (h *Handler) MessageShow(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range m.Attachments {
 		p.Attachments = append(p.Attachments, attachmentView(self, a))
 		if a.Message != nil {
-			p.Nested = append(p.Nested, nestedView(self, a))
+			p.Nested = append(p.Nested, nestedView(self, a, h.now()))
 		}
 	}
 	h.render(w, r, http.StatusOK, templates.Message(p))
@@ -90,10 +91,10 @@ func attachmentView(self string, a message.Part) templates.AttachmentView {
 	}
 }
 
-func nestedView(self string, a message.Part) templates.NestedMessage {
+func nestedView(self string, a message.Part, now time.Time) templates.NestedMessage {
 	n := a.Message
 	from, _ := senderLabel(toProxyAddresses(n.From))
-	v := templates.NestedMessage{Subject: subjectOrPlaceholder(n.Subject), From: from, Date: longDate(n.Date),
+	v := templates.NestedMessage{Subject: subjectOrPlaceholder(n.Subject), From: from, Date: longDate(n.Date, now),
 		URL: self + "/part/" + url.PathEscape(a.Path)}
 	text := n.Text
 	if text == "" && n.HTML != "" {

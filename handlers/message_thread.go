@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/templates"
@@ -44,7 +43,7 @@ func (h *Handler) MessageThread(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.failAction(w, r, err)
 	}
-	now := time.Now()
+	now := h.now()
 	var items []templates.ConversationItem
 	for _, m := range msgs {
 		items = append(items, templates.ConversationItem{MessageRow: messageRow(mailbox, m.MessageSummary, now), Depth: m.Depth, Current: m.UID == uid})

@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/templates"
@@ -85,7 +84,7 @@ func (h *Handler) SearchShow(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) searchGroups(p *templates.SearchPage, boxes []imapproxy.Mailbox, hits []imapproxy.FolderHits, keep url.Values) {
 	p.AllScope = true
 	total := 0
-	now := time.Now()
+	now := h.now()
 	for _, hit := range hits {
 		g := templates.SearchGroup{Label: folderLabel(boxes, hit.Mailbox.Name), Total: hit.Total}
 		for _, m := range hit.Messages {

@@ -44,6 +44,12 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 func newTestApp(t testing.TB, imapCfg imapproxy.Config) *testApp {
 	t.Helper()
+	return newTestAppWith(t, imapCfg, Config{})
+}
+
+// newTestAppWith is newTestApp with the web layer's configuration.
+func newTestAppWith(t testing.TB, imapCfg imapproxy.Config, cfg Config) *testApp {
+	t.Helper()
 	pool := imapproxy.NewPool(imapCfg, testLogger(t))
 	store := session.NewMemoryStore()
 	key := []byte("0123456789abcdef0123456789abcdef")
@@ -52,7 +58,7 @@ func newTestApp(t testing.TB, imapCfg imapproxy.Config) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := New(Config{}, testLogger(t), handlers.PoolBackend{Pool: pool}, sessions)
+	app := New(cfg, testLogger(t), handlers.PoolBackend{Pool: pool}, sessions)
 	srv := httptest.NewServer(app)
 	t.Cleanup(func() {
 		srv.Close()

@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/tidings-mail/tidings/handlers"
 	"github.com/tidings-mail/tidings/static"
@@ -21,6 +22,8 @@ type Config struct {
 	// Compose is what writing and sending mail needs; nil turns the
 	// compose pages off.
 	Compose *handlers.Compose
+	// Location is the time zone of dates on pages; nil: the system's.
+	Location *time.Location
 }
 
 // Server is the whole web application as one http.Handler.
@@ -39,7 +42,7 @@ func New(cfg Config, log *slog.Logger, backend handlers.Backend, sessions *sessi
 	s := &Server{cfg: cfg, log: log, sessions: sessions, assets: static.New()}
 	s.h = &handlers.Handler{
 		Backend: backend, Sessions: sessions, Assets: s.assets, Log: log, Demo: cfg.Demo,
-		SecureCookies: s.isHTTPS, Compose: cfg.Compose,
+		SecureCookies: s.isHTTPS, Compose: cfg.Compose, Location: cfg.Location,
 	}
 	sessions.OnExpire = backend.CloseSession
 	mux := http.NewServeMux()

@@ -23,6 +23,10 @@ type config struct {
 	TrustProxy bool
 	LogLevel   string
 	LogFormat  string
+	// Location is the time zone dates are shown in (before the browser,
+	// with JavaScript, shows them in its own).
+	Location *time.Location
+	timezone string
 
 	IMAP    imapproxy.Config
 	imapTLS string
@@ -61,6 +65,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (*con
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "trust X-Forwarded-Proto from a TLS-terminating reverse proxy (marks cookies Secure, sends HSTS)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.timezone, "timezone", "", "time zone of dates on pages and in replies, e.g. Europe/Berlin (browsers with JavaScript show their own); empty: the system's (TZ)")
 
 	fs.StringVar(&c.IMAP.Addr, "imap", "", "IMAP server host:port; empty starts the demo mail server")
 	fs.StringVar(&c.imapTLS, "imap-tls", "tls", "IMAP connection security: tls (port 993), starttls (port 143) or none")
@@ -114,6 +119,14 @@ func (c *config) finish() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
+	c.Location = time.Local
+	if c.timezone != "" {
+		loc, err := time.LoadLocation(c.timezone)
+		if err != nil {
+			return fmt.Errorf("-timezone %q: want a zone name like Europe/Berlin or UTC", c.timezone)
+		}
+		c.Location = loc
+	}
 	if c.Session.IdleTimeout <= 0 || c.Session.MaxLifetime < c.Session.IdleTimeout {
 		return errors.New("-session-idle must be positive and at most -session-max")
 	}
@@ -148,7 +161,7 @@ func (c *config) logAttrs() []any {
 		key = "set (masked)"
 	}
 	return append([]any{
-		"listen", c.Listen, "trust_proxy", c.TrustProxy,
+		"listen", c.Listen, "trust_proxy", c.TrustProxy, "timezone", c.Location.String(),
 		"imap", c.IMAP.Addr, "imap_tls", c.IMAP.TLS, "imap_insecure_skip_verify", c.IMAP.InsecureSkipVerify,
 		"imap_timeout", c.IMAP.CommandTimeout, "imap_idle_timeout", c.IMAP.IdleTimeout,
 		"imap_max_per_session", c.IMAP.MaxPerSession, "imap_max_per_user", c.IMAP.MaxPerUser, "imap_max_total", c.IMAP.MaxTotal,

@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // -timezone works in images without a zone database
 
 	"github.com/tidings-mail/tidings/handlers"
 	"github.com/tidings-mail/tidings/imapproxy"
@@ -84,8 +85,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer compose.Store.Close()
+	compose.Location = cfg.Location // attribution lines ("On … wrote:")
 	backend := handlers.WithComposeCleanup(handlers.PoolBackend{Pool: pool}, compose.Store)
-	app := web.New(web.Config{TrustProxy: cfg.TrustProxy, Demo: demoMode, Compose: compose}, log, backend, sessions)
+	app := web.New(web.Config{TrustProxy: cfg.TrustProxy, Demo: demoMode, Compose: compose, Location: cfg.Location}, log, backend, sessions)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -19,7 +19,7 @@ func env(m map[string]string) func(string) string { return func(k string) string
 func TestConfigFlagsAndEnvironment(t *testing.T) {
 	c, err := parseConfig([]string{"-imap", "mail.example.org:993", "-imap-max-total", "50"},
 		env(map[string]string{"TIDINGS_IMAP": "ignored:1", "TIDINGS_LISTEN": ":9000", "TIDINGS_IMAP_TLS": "starttls",
-			"TIDINGS_SESSION_IDLE": "10m"}), io.Discard)
+			"TIDINGS_SESSION_IDLE": "10m", "TIDINGS_TIMEZONE": "Asia/Kolkata"}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,6 +32,9 @@ func TestConfigFlagsAndEnvironment(t *testing.T) {
 	if c.demo() {
 		t.Error("demo with an IMAP server configured")
 	}
+	if c.Location.String() != "Asia/Kolkata" {
+		t.Errorf("timezone %v", c.Location)
+	}
 	if len(c.Session.HashKey) != 32 || len(c.Session.BlockKey) != 32 {
 		t.Error("session keys not derived")
 	}
@@ -43,6 +46,7 @@ func TestConfigRejectsNonsense(t *testing.T) {
 		{"-imap-max-per-session", "0", "-imap", "x:1"},
 		{"-session-key", "short"},
 		{"-log-format", "xml"},
+		{"-timezone", "Mars/Olympus_Mons"},
 		{"-session-idle", "9h"},
 		{"stray"},
 	} {
