@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Tidings in a small, non-root container. Build:  docker build -t tidings .
 # Run:    docker run -p 8080:8080 -e TIDINGS_IMAP=mail.example.org:993 \
-#           -e TIDINGS_SESSION_KEY=... tidings
+#           -e TIDINGS_SESSION_KEY=... -e TIDINGS_TIMEZONE=Europe/Berlin tidings
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
