@@ -63,7 +63,7 @@ func (h *Handler) ComposeSave(w http.ResponseWriter, r *http.Request) error {
 		h.renderCompose(w, r, cr.cm, c, v)
 		return nil
 	}
-	h.rememberName(cr)
+	h.rememberName(ctx, cr)
 	if auto {
 		return autosaveAnswer(w, http.StatusOK, c.id, draftToken(c.draft), time.Now().UTC().Format(time.RFC3339), "")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/imapproxy/submit"
@@ -67,7 +68,7 @@ func (h *Handler) ComposeSend(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	log.Info("message sent", "recipients", len(env.To), "bytes", s.w.Size, "attachments", len(m.Attachments))
-	h.rememberName(cr)
+	h.rememberName(ctx, cr)
 
 	flash := "Your message was sent."
 	if h.Compose.SentCopy {
@@ -127,9 +128,23 @@ func (h *Handler) sendFailed(ctx context.Context, w http.ResponseWriter, r *http
 	h.renderCompose(w, r, cr.cm, cr.c, v)
 }
 
-// rememberName keeps the display name the user sent with, for next time.
-func (h *Handler) rememberName(cr *composeRequest) {
-	if h.Compose.Names != nil && submit.HeaderSafe(cr.c.Fields.FromName) {
-		h.Compose.Names.SetFromName(cr.user, cr.c.Fields.FromName)
+// rememberName keeps the display name the user sent with, for next time:
+// in their settings on the mail server when it keeps them, else in this
+// process.
+func (h *Handler) rememberName(ctx context.Context, cr *composeRequest) {
+	name := strings.TrimSpace(cr.c.Fields.FromName)
+	if !submit.HeaderSafe(name) || len(name) > imapproxy.MaxFromName {
+		return
+	}
+	if prof, ok := settingsOf(ctx, cr.cm); ok {
+		if name != "" && name != prof.FromName {
+			if err := cr.cm.(SettingsStore).SetProfile(ctx, name, prof.Signature); err != nil {
+				reqctx.Logger(ctx).Warn("display name not kept in settings", "err", err)
+			}
+		}
+		return
+	}
+	if h.Compose.Names != nil {
+		h.Compose.Names.SetFromName(cr.user, name)
 	}
 }

@@ -55,6 +55,10 @@ func (h *Handler) ComposeShow(w http.ResponseWriter, r *http.Request) error {
 // startComposition makes the composition the query asks for, locked.
 func (h *Handler) startComposition(ctx context.Context, cm composeMail, sid, user string, q url.Values) (*Composition, error) {
 	fields := ComposeFields{FromName: h.Compose.fromName(user)}
+	prof, _ := settingsOf(ctx, cm)
+	if prof.FromName != "" {
+		fields.FromName = prof.FromName
+	}
 	mode, mailbox := "", ""
 	for _, k := range []string{"reply", "replyall", "forward", "draft"} {
 		if v := q.Get(k); v != "" {
@@ -66,6 +70,7 @@ func (h *Handler) startComposition(ctx context.Context, cm composeMail, sid, use
 		if to := q.Get("to"); len(to) < maxComposeField && submit.HeaderSafe(to) {
 			fields.To = to
 		}
+		fields.Body = withSignature("", prof.Signature)
 		c := h.Compose.Store.create(sid)
 		c.Fields = fields
 		return c, nil
@@ -123,6 +128,9 @@ func (h *Handler) startComposition(ctx context.Context, cm composeMail, sid, use
 			c.unlock()
 			return nil, err
 		}
+	}
+	if mode != "draft" {
+		fields.Body = withSignature(fields.Body, prof.Signature)
 	}
 	c.Fields = fields
 	return c, nil
@@ -246,4 +254,18 @@ func parseOrigin(v string) (*imapproxy.MessageRef, imapproxy.Flag) {
 		flag = imapproxy.FlagForwardedKeyword
 	}
 	return &imapproxy.MessageRef{Mailbox: mailbox, UIDValidity: uint32(validity), UID: uint32(uid)}, flag
+}
+
+// withSignature puts the user's signature below the space they write in
+// and above a quote or forwarded text, after the "-- " line that mail
+// programs know as a signature's start (RFC 3676 §4.3).
+func withSignature(body, sig string) string {
+	if sig == "" {
+		return body
+	}
+	s := "\n\n-- \n" + sig + "\n"
+	if body != "" {
+		s += "\n" + body
+	}
+	return s
 }

@@ -13,13 +13,34 @@ import (
 	"github.com/tidings-mail/tidings/web/reqctx"
 )
 
-// SenderTrust keeps the senders whose remote content the user chose to
-// always show (imapproxy.Session keeps them on the IMAP server). A Mail
-// without it, or a server that cannot keep settings (ErrUnsupported),
-// offers showing remote content one message at a time only.
-type SenderTrust interface {
-	TrustedSenders(ctx context.Context) ([]string, error)
+// SettingsStore keeps a user's settings: display name, signature, and
+// the senders whose remote content they chose to always show
+// (imapproxy.Session keeps them on the IMAP server). A Mail without it,
+// or a server that cannot keep settings (ErrUnsupported), offers remote
+// content one message at a time, and no settings page beyond that.
+type SettingsStore interface {
+	Settings(ctx context.Context) (imapproxy.Settings, error) // may be a minute old
+	SettingsNow(ctx context.Context) (imapproxy.Settings, error)
+	SetProfile(ctx context.Context, fromName, signature string) error
 	TrustSender(ctx context.Context, addr string, trust bool) error
+}
+
+// settingsOf reads m's settings; ok is false when m cannot keep any. A
+// failure other than that is logged and reads as no settings: a page
+// never fails for want of them.
+func settingsOf(ctx context.Context, m any) (imapproxy.Settings, bool) {
+	st, ok := m.(SettingsStore)
+	if !ok {
+		return imapproxy.Settings{}, false
+	}
+	s, err := st.Settings(ctx)
+	if err != nil {
+		if !errors.Is(err, imapproxy.ErrUnsupported) {
+			reqctx.Logger(ctx).Warn("settings not read", "err", err)
+		}
+		return imapproxy.Settings{}, false
+	}
+	return s, true
 }
 
 // remoteTrust is what the message page shows about remote content that
@@ -36,18 +57,15 @@ type remoteTrust struct {
 // anyway, never script (the body frame's CSP and sandbox stay).
 func (h *Handler) checkTrust(r *http.Request, m *message.Message) remoteTrust {
 	sender := senderAddress(m)
-	st, ok := h.mail(r).(SenderTrust)
-	if sender == "" || !ok {
+	if sender == "" {
 		return remoteTrust{}
 	}
-	list, err := st.TrustedSenders(r.Context())
+	st, ok := settingsOf(r.Context(), h.mail(r))
 	switch {
-	case err == nil && slices.Contains(list, sender):
+	case ok && slices.Contains(st.Trusted, sender):
 		return remoteTrust{trusted: true}
-	case err == nil:
+	case ok:
 		return remoteTrust{offer: sender}
-	case !errors.Is(err, imapproxy.ErrUnsupported):
-		reqctx.Logger(r.Context()).Warn("trusted senders not read", "err", err)
 	}
 	return remoteTrust{}
 }
@@ -86,7 +104,7 @@ func (h *Handler) trustSender(w http.ResponseWriter, r *http.Request, back strin
 	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
 		return h.failAction(w, r, badRequest("That is not a sender's address."))
 	}
-	st, ok := h.mail(r).(SenderTrust)
+	st, ok := h.mail(r).(SettingsStore)
 	if !ok {
 		return h.failAction(w, r, trustError(imapproxy.ErrUnsupported))
 	}

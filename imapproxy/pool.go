@@ -42,8 +42,8 @@ type sessionConns struct {
 	// forgets it with the session.
 	uidValidity map[string]uint32
 
-	sidebar sidebarCache // the folder list, reused briefly (sidebar.go)
-	trusted trustedCache // the trusted senders, reused briefly (trusted.go)
+	sidebar  sidebarCache  // the folder list, reused briefly (sidebar.go)
+	settings settingsCache // the user's settings, reused briefly (settings.go)
 }
 
 // NewPool starts a pool; Close stops it.

@@ -172,7 +172,12 @@ type ConversationItem struct {
 // SettingsPage shows what Tidings keeps for the user.
 type SettingsPage struct {
 	BasePage
-	// TrustKept: the mail server keeps the trusted senders (METADATA).
-	TrustKept bool
-	Trusted   []string // the senders whose remote content is shown
+	// Kept: the mail server keeps settings (METADATA); without, the page
+	// only says what happens instead.
+	Kept bool
+	// FromName and Signature are the profile form's values.
+	FromName, Signature   string
+	MaxName, MaxSignature int
+	FieldErrors           map[string]string // by field name, when saving failed
+	Trusted               []string          // the senders whose remote content is shown
 }

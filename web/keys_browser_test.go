@@ -147,6 +147,11 @@ func TestBrowserKeyboard(t *testing.T) {
 	b.run(press("j"), leaving, press("o"), chromedp.WaitVisible(next("#msg-subject"), chromedp.ByQuery),
 		leaving, press("u"), chromedp.WaitVisible(next("#folder-title"), chromedp.ByQuery))
 
+	// The settings page, where the shortcuts are mentioned.
+	b.run(chromedp.Navigate(a.srv.URL+"/settings"), chromedp.WaitVisible("#set-signature", chromedp.ByQuery))
+	b.shot("settings", 1366, 768)
+	b.shot("settings", 390, 844)
+
 	if p := b.takeProblems(); len(p) > 0 {
 		t.Errorf("console: %v", p)
 	}

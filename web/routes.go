@@ -30,6 +30,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /mail/{mailbox}/{uid}/trust", authed(h.MessageTrust))
 	mux.Handle("GET /settings", authed(h.SettingsShow))
 	mux.Handle("POST /settings/trusted-senders", authed(h.SettingsTrust))
+	mux.Handle("POST /settings/profile", authed(h.SettingsProfile))
 
 	s.organizeRoutes(mux, authed)
 	s.composeRoutes(mux, authed)

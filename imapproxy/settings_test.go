@@ -3,6 +3,7 @@ package imapproxy
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
@@ -65,5 +66,38 @@ func TestTrustedSendersMemory(t *testing.T) {
 	}
 	if err := s.TrustSender(t.Context(), "a@example.org", true); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("TrustSender: %v, want ErrUnsupported", err)
+	}
+}
+
+// TestProfileDovecot: the display name and signature are kept on the
+// server, read back by another session, and removed when emptied; the
+// trusted senders set meanwhile stay as they are.
+func TestProfileDovecot(t *testing.T) {
+	t.Parallel()
+	d := testsrv.StartDovecot(t, dovecotUsers("profiled")...)
+	ctx := t.Context()
+	s := testSession(t, d.IMAPAddr, "profiled")
+	if err := s.TrustSender(ctx, "news@example.org", true); err != nil {
+		t.Fatal(err)
+	}
+	sig := "Robin Demo\nNorthwind Co-operative\n+44 20 7946 0000"
+	if err := s.SetProfile(ctx, "  Robin Demo ", sig+"\n\n"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := testSession(t, d.IMAPAddr, "profiled").Settings(ctx)
+	if err != nil || st.FromName != "Robin Demo" || st.Signature != sig || !slices.Equal(st.Trusted, []string{"news@example.org"}) {
+		t.Fatalf("another session reads %+v, %v", st, err)
+	}
+	if err := s.SetProfile(ctx, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := testSession(t, d.IMAPAddr, "profiled").Settings(ctx); err != nil || st.FromName != "" || st.Signature != "" || len(st.Trusted) != 1 {
+		t.Errorf("after emptying: %+v, %v", st, err)
+	}
+	if err := s.SetProfile(ctx, "a\nb", ""); err == nil {
+		t.Error("a name with a line break was kept")
+	}
+	if err := s.SetProfile(ctx, "", strings.Repeat("x", MaxSignature+1)); err == nil {
+		t.Error("an oversized signature was kept")
 	}
 }
