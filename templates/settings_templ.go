@@ -225,7 +225,7 @@ func Settings(p SettingsPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<section class=\"js-only\" aria-labelledby=\"keys-title\"><h2 id=\"keys-title\">Keyboard</h2><p>Press <kbd>?</kbd> anywhere in Tidings (outside a text field) to see the keyboard shortcuts: <kbd>j</kbd> and <kbd>k</kbd> to move through a list, <kbd>e</kbd> to archive, <kbd>r</kbd> to reply, and more.</p></section></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<section class=\"js-only\" aria-labelledby=\"keys-title\"><h2 id=\"keys-title\">Keyboard</h2><p>Press <kbd>?</kbd> anywhere in Tidings (outside a text field) to see the keyboard shortcuts: <kbd>j</kbd> and <kbd>k</kbd> to move through a list, <kbd>e</kbd> to archive, <kbd>r</kbd> to reply, and more.</p><label class=\"check\"><input type=\"checkbox\" id=\"keys-enabled\" checked> Use single-key shortcuts</label><p class=\"hint\">Turn them off if they get in the way, for example of a screen reader's own keys. The choice is kept in this browser until you sign out (signing out clears what Tidings kept in the browser).</p></section></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -147,10 +147,24 @@ func TestBrowserKeyboard(t *testing.T) {
 	b.run(press("j"), leaving, press("o"), chromedp.WaitVisible(next("#msg-subject"), chromedp.ByQuery),
 		leaving, press("u"), chromedp.WaitVisible(next("#folder-title"), chromedp.ByQuery))
 
-	// The settings page, where the shortcuts are mentioned.
+	// The settings page, where the shortcuts are mentioned, and can be
+	// turned off for this browser (WCAG 2.1.4): then j does nothing.
 	b.run(chromedp.Navigate(a.srv.URL+"/settings"), chromedp.WaitVisible("#set-signature", chromedp.ByQuery))
 	b.shot("settings", 1366, 768)
 	b.shot("settings", 390, 844)
+	b.run(chromedp.Click("#keys-enabled", chromedp.ByQuery),
+		chromedp.Navigate(a.srv.URL+"/mail/INBOX"), chromedp.WaitVisible("li[data-uid]", chromedp.ByQuery),
+		press("j"), currentUID)
+	if current != "" {
+		t.Errorf("shortcuts turned off, yet j moved to row %s", current)
+	}
+	b.run(chromedp.Navigate(a.srv.URL+"/settings"), chromedp.WaitVisible("#keys-enabled", chromedp.ByQuery),
+		chromedp.Click("#keys-enabled", chromedp.ByQuery),
+		chromedp.Navigate(a.srv.URL+"/mail/INBOX"), chromedp.WaitVisible("li[data-uid]", chromedp.ByQuery),
+		press("j"), currentUID)
+	if current == "" {
+		t.Error("shortcuts turned on again, yet j did nothing")
+	}
 
 	if p := b.takeProblems(); len(p) > 0 {
 		t.Errorf("console: %v", p)

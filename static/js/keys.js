@@ -8,6 +8,19 @@
   const main = document.getElementById("main");
   if (!main) return; // the sign-in page
 
+  // Single-key shortcuts can be turned off (WCAG 2.1.4), per browser: a
+  // choice about this keyboard and its assistive software, not about mail.
+  const OFF_KEY = "tidings-keys-off";
+  const off = () => localStorage.getItem(OFF_KEY) === "1";
+  const toggle = document.getElementById("keys-enabled");
+  if (toggle) {
+    toggle.checked = !off();
+    toggle.addEventListener("change", () => {
+      if (toggle.checked) localStorage.removeItem(OFF_KEY);
+      else localStorage.setItem(OFF_KEY, "1");
+    });
+  }
+
   const help = [
     ["Everywhere", [["/", "Search"], ["c", "Write a message"], ["?", "Show these shortcuts"]]],
     ["Message list", [["j / k", "Next / previous message"], ["o or Enter", "Open it"], ["x", "Select it"],
@@ -114,7 +127,7 @@
 
   const onMessage = () => !!main.querySelector(".msg-toolbar");
   document.addEventListener("keydown", (ev) => {
-    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
+    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target) || off()) return;
     if (dialog && dialog.open) return; // Escape closes it; nothing else acts behind it
     let done = false;
     switch (ev.key) {
