@@ -152,6 +152,9 @@ func (h *Handler) renderCompose(w http.ResponseWriter, r *http.Request, cm compo
 	if boxes, err := cm.Mailboxes(ctx); err == nil {
 		p.Folders, p.InboxUnseen = folderItems(boxes, "")
 	}
+	if st, ok := settingsOf(ctx, cm); ok {
+		p.Recent = st.Recent
+	}
 	status := v.status
 	if status == 0 {
 		status = http.StatusOK

@@ -69,6 +69,7 @@ func (h *Handler) ComposeSend(w http.ResponseWriter, r *http.Request) error {
 	}
 	log.Info("message sent", "recipients", len(env.To), "bytes", s.w.Size, "attachments", len(m.Attachments))
 	h.rememberName(ctx, cr)
+	rememberRecipients(ctx, cr, m)
 
 	flash := "Your message was sent."
 	if h.Compose.SentCopy {
@@ -146,5 +147,23 @@ func (h *Handler) rememberName(ctx context.Context, cr *composeRequest) {
 	}
 	if h.Compose.Names != nil {
 		h.Compose.Names.SetFromName(cr.user, name)
+	}
+}
+
+// rememberRecipients puts the message's recipients first among the
+// addresses the compose form suggests, when the server keeps settings.
+func rememberRecipients(ctx context.Context, cr *composeRequest, m *submit.Message) {
+	st, ok := cr.cm.(SettingsStore)
+	if !ok {
+		return
+	}
+	var addrs []string
+	for _, list := range [][]submit.Address{m.To, m.Cc, m.Bcc} {
+		for _, a := range list {
+			addrs = append(addrs, a.Display())
+		}
+	}
+	if err := st.NoteRecipients(ctx, addrs); err != nil && !errors.Is(err, imapproxy.ErrUnsupported) {
+		reqctx.Logger(ctx).Warn("recent recipients not kept", "err", err)
 	}
 }

@@ -23,6 +23,7 @@ type SettingsStore interface {
 	SettingsNow(ctx context.Context) (imapproxy.Settings, error)
 	SetProfile(ctx context.Context, fromName, signature string) error
 	TrustSender(ctx context.Context, addr string, trust bool) error
+	NoteRecipients(ctx context.Context, addrs []string) error
 }
 
 // settingsOf reads m's settings; ok is false when m cannot keep any. A

@@ -22,13 +22,18 @@ type Settings struct {
 	// Trusted are the senders whose remote content is always shown,
 	// lower case, sorted.
 	Trusted []string
+	// Recent are the addresses the user last wrote to, newest first, as
+	// typed in an address field ("Name <addr>"): the compose form's
+	// suggestions.
+	Recent []string
 }
 
 // The entries, one a setting.
 const (
 	entryFromName  = "/private/vendor/tidings/from-name"
 	entrySignature = "/private/vendor/tidings/signature"
-	entryTrusted   = "/private/vendor/tidings/trusted-senders" // one address a line
+	entryTrusted   = "/private/vendor/tidings/trusted-senders"   // one address a line
+	entryRecent    = "/private/vendor/tidings/recent-recipients" // one address a line, newest first
 )
 
 // Limits that keep every entry far below what servers accept for one
@@ -37,6 +42,7 @@ const (
 	MaxTrustedSenders = 500
 	MaxSignature      = 4000 // bytes
 	MaxFromName       = 200  // bytes
+	MaxRecent         = 200  // addresses
 )
 
 // settingsTTL is how long a session reuses the settings it read; its own
@@ -126,6 +132,39 @@ func (s *Session) TrustSender(ctx context.Context, addr string, trust bool) erro
 	return err
 }
 
+// NoteRecipients puts addrs (as typed: "Name <addr>") first among the
+// recent recipients, each address once (the newest way of writing it
+// wins), at most MaxRecent.
+func (s *Session) NoteRecipients(ctx context.Context, addrs []string) error {
+	return s.change(ctx, "note recipients", func(st *Settings) map[string]*[]byte {
+		seen := map[string]bool{}
+		var out []string
+		for _, a := range append(slices.Clone(addrs), st.Recent...) {
+			a = strings.TrimSpace(a)
+			k := strings.ToLower(addressKey(a))
+			if a == "" || k == "" || seen[k] || strings.ContainsAny(a, "\r\n") || len(a) > 320 {
+				continue
+			}
+			seen[k] = true
+			out = append(out, a)
+		}
+		out = out[:min(len(out), MaxRecent)]
+		if slices.Equal(out, st.Recent) {
+			return nil
+		}
+		st.Recent = out
+		return map[string]*[]byte{entryRecent: value(strings.Join(out, "\n"))}
+	})
+}
+
+// addressKey is the address part of "Name <addr>", or all of it.
+func addressKey(a string) string {
+	if i := strings.LastIndexByte(a, '<'); i >= 0 {
+		return strings.TrimSuffix(a[i+1:], ">")
+	}
+	return a
+}
+
 // change reads the settings afresh, lets edit change them and name the
 // entries to write, and writes those in one SETMETADATA, all in one
 // borrowing of the connection. Two devices changing the same setting at
@@ -160,7 +199,7 @@ func (cn *conn) settings() (Settings, error) {
 	if !cn.has(imap.CapMetadata) && !cn.has(imap.CapMetadataServer) {
 		return Settings{}, refused(ErrUnsupported, "settings", errNoMetadata)
 	}
-	data, err := cn.c.GetMetadata("", []string{entryFromName, entrySignature, entryTrusted}, nil).Wait()
+	data, err := cn.c.GetMetadata("", []string{entryFromName, entrySignature, entryTrusted, entryRecent}, nil).Wait()
 	if err != nil {
 		return Settings{}, err
 	}
@@ -178,6 +217,11 @@ func (cn *conn) settings() (Settings, error) {
 	}
 	slices.Sort(st.Trusted)
 	st.Trusted = slices.Compact(st.Trusted)
+	for _, l := range strings.Split(get(entryRecent), "\n") {
+		if l = strings.TrimSpace(l); l != "" && len(st.Recent) < MaxRecent {
+			st.Recent = append(st.Recent, l)
+		}
+	}
 	return st, nil
 }
 
@@ -189,7 +233,7 @@ func (p *Pool) cachedSettings(sid string) (Settings, bool) {
 		return Settings{}, false
 	}
 	st := s.settings.s
-	st.Trusted = slices.Clone(st.Trusted)
+	st.Trusted, st.Recent = slices.Clone(st.Trusted), slices.Clone(st.Recent)
 	return st, true
 }
 
@@ -201,7 +245,7 @@ func (p *Pool) keepSettings(sid string, st Settings, ok bool) {
 	if s := p.sessions[sid]; s != nil {
 		s.settings = settingsCache{}
 		if ok {
-			st.Trusted = slices.Clone(st.Trusted)
+			st.Trusted, st.Recent = slices.Clone(st.Trusted), slices.Clone(st.Recent)
 			s.settings = settingsCache{s: st, at: time.Now()}
 		}
 	}

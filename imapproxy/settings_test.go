@@ -2,6 +2,7 @@ package imapproxy
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -99,5 +100,34 @@ func TestProfileDovecot(t *testing.T) {
 	}
 	if err := s.SetProfile(ctx, "", strings.Repeat("x", MaxSignature+1)); err == nil {
 		t.Error("an oversized signature was kept")
+	}
+}
+
+// TestRecentRecipients: the addresses written to come first, each once
+// (in the newest spelling), bounded.
+func TestRecentRecipients(t *testing.T) {
+	t.Parallel()
+	d := testsrv.StartDovecot(t, dovecotUsers("writer")...)
+	ctx := t.Context()
+	s := testSession(t, d.IMAPAddr, "writer")
+	if err := s.NoteRecipients(ctx, []string{"Bob <bob@example.org>", "carol@example.net"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.NoteRecipients(ctx, []string{"Dave <dave@example.org>", "Robert <BOB@example.org>"}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Dave <dave@example.org>", "Robert <BOB@example.org>", "carol@example.net"}
+	if st, err := testSession(t, d.IMAPAddr, "writer").Settings(ctx); err != nil || !slices.Equal(st.Recent, want) {
+		t.Errorf("recent %q, %v; want %q", st.Recent, err, want)
+	}
+	many := make([]string, MaxRecent+10)
+	for i := range many {
+		many[i] = fmt.Sprintf("p%d@example.org", i)
+	}
+	if err := s.NoteRecipients(ctx, many); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.Settings(ctx); len(st.Recent) != MaxRecent || st.Recent[0] != "p0@example.org" {
+		t.Errorf("after many: %d recent, first %q", len(st.Recent), st.Recent[0])
 	}
 }

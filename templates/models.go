@@ -184,6 +184,9 @@ type ComposePage struct {
 	Subject     string
 	Body        string
 	ShowCcBcc   bool // Cc or Bcc has text: show those fields open
+	// Recent are the addresses the user last wrote to, newest first: the
+	// address fields' suggestions.
+	Recent      []string
 	Attachments []ComposeAttachment
 	// MaxAttachments is the size limit of all attachments together, as
 	// people read it ("25 MB"); MaxBytes and UsedBytes are the same in

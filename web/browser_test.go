@@ -11,11 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/tidings-mail/tidings/internal/testsrv"
 )
@@ -203,4 +205,31 @@ func screenshotDir(t testing.TB) string {
 	}
 	t.Logf("screenshots in %s", dir)
 	return dir
+}
+
+// press is one key as a person types it: a keyDown that carries the
+// key's text, so the browser inserts the character (or submits a form
+// on Enter) only if the page does not take the key. chromedp.KeyEvent
+// sends the character as an event of its own, which a page's
+// preventDefault on keydown cannot stop, unlike a real keyboard's.
+func press(key string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		down := input.DispatchKeyEvent(input.KeyDown).WithKey(key)
+		switch key {
+		case kb.Escape:
+			down = down.WithKey("Escape").WithCode("Escape").WithWindowsVirtualKeyCode(27)
+		case kb.Enter:
+			down = down.WithKey("Enter").WithCode("Enter").WithWindowsVirtualKeyCode(13).WithText("\r").WithUnmodifiedText("\r")
+		case kb.ArrowDown:
+			down = down.WithKey("ArrowDown").WithCode("ArrowDown").WithWindowsVirtualKeyCode(40)
+		case kb.ArrowUp:
+			down = down.WithKey("ArrowUp").WithCode("ArrowUp").WithWindowsVirtualKeyCode(38)
+		default:
+			down = down.WithText(key).WithUnmodifiedText(key)
+		}
+		if err := down.Do(ctx); err != nil {
+			return err
+		}
+		return input.DispatchKeyEvent(input.KeyUp).WithKey(down.Key).Do(ctx)
+	})
 }

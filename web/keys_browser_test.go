@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -45,23 +43,6 @@ func TestBrowserKeyboard(t *testing.T) {
 			}
 		}
 		return uids
-	}
-	// press is one key as a person types it: a keyDown that carries its
-	// text, so the browser inserts the character only if the page does
-	// not take the key (chromedp.KeyEvent sends the character apart).
-	press := func(key string) chromedp.Action {
-		return chromedp.ActionFunc(func(ctx context.Context) error {
-			down := input.DispatchKeyEvent(input.KeyDown).WithKey(key)
-			if key != kb.Escape {
-				down = down.WithText(key).WithUnmodifiedText(key)
-			} else {
-				down = down.WithCode("Escape").WithWindowsVirtualKeyCode(27)
-			}
-			if err := down.Do(ctx); err != nil {
-				return err
-			}
-			return input.DispatchKeyEvent(input.KeyUp).WithKey(key).Do(ctx)
-		})
 	}
 	var current string
 	currentUID := chromedp.Evaluate(`(document.querySelector("li.kbd-current") || {}).dataset?.uid || ""`, &current)

@@ -130,3 +130,122 @@
     });
   }
 })();
+
+// Address suggestions: the recent recipients (the form's datalist) for
+// the address being typed, in any position of a field of several. The
+// browser's own datalist popup only knows a field's whole value, so it
+// is replaced by an ARIA combobox (listbox below the field) here.
+(function recipients() {
+  const list = document.getElementById("recent-recipients");
+  if (!list) return;
+  const recent = Array.from(list.options, (o) => o.value);
+  const MAX = 8;
+  let n = 0;
+
+  // token finds the address being typed: from the last comma outside
+  // quotes before the caret, to the caret.
+  function token(input) {
+    const caret = input.selectionStart == null ? input.value.length : input.selectionStart;
+    const before = input.value.slice(0, caret);
+    let start = 0;
+    let quoted = false;
+    for (let i = 0; i < before.length; i++) {
+      if (before[i] === '"') quoted = !quoted;
+      else if (before[i] === "," && !quoted) start = i + 1;
+    }
+    return { start, end: caret, text: before.slice(start).trim() };
+  }
+  const key = (a) => {
+    const m = /<([^>]*)>\s*$/.exec(a);
+    return (m ? m[1] : a).trim().toLowerCase();
+  };
+
+  for (const input of document.querySelectorAll('input[list="recent-recipients"]')) {
+    input.removeAttribute("list");
+    const box = document.createElement("ul");
+    box.id = "suggest-" + ++n;
+    box.className = "suggestions";
+    box.setAttribute("role", "listbox");
+    box.setAttribute("aria-label", "Recent recipients");
+    box.hidden = true;
+    input.insertAdjacentElement("afterend", box);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", box.id);
+    input.setAttribute("aria-expanded", "false");
+    let active = -1;
+
+    const options = () => Array.from(box.children);
+    function close() {
+      box.hidden = true;
+      box.replaceChildren();
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function highlight(i) {
+      const opts = options();
+      active = opts.length ? (i + opts.length) % opts.length : -1;
+      opts.forEach((o, j) => o.setAttribute("aria-selected", String(j === active)));
+      if (active >= 0) input.setAttribute("aria-activedescendant", opts[active].id);
+    }
+    function pick(addr) {
+      const t = token(input);
+      const head = input.value.slice(0, t.start);
+      const tail = input.value.slice(t.end).replace(/^[^,]*,?\s*/, "");
+      const value = (head ? head.replace(/\s*$/, " ") : "") + addr + ", ";
+      input.value = value + tail;
+      input.setSelectionRange(value.length, value.length);
+      close();
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    function update() {
+      const t = token(input);
+      const q = t.text.toLowerCase();
+      if (!q) return close();
+      const already = new Set(input.value.split(",").map(key));
+      const hits = recent.filter((a) => a.toLowerCase().includes(q) && !already.has(key(a))).slice(0, MAX);
+      if (!hits.length) return close();
+      box.replaceChildren(...hits.map((a, i) => {
+        const li = document.createElement("li");
+        li.id = box.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.textContent = a;
+        li.addEventListener("mousedown", (ev) => {
+          ev.preventDefault(); // keep the focus in the field
+          pick(a);
+        });
+        return li;
+      }));
+      box.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      highlight(0);
+    }
+    input.addEventListener("input", (ev) => {
+      if (ev.isTrusted) update();
+    });
+    input.addEventListener("keydown", (ev) => {
+      if (box.hidden) return;
+      switch (ev.key) {
+        case "ArrowDown":
+          highlight(active + 1);
+          break;
+        case "ArrowUp":
+          highlight(active - 1);
+          break;
+        case "Enter":
+        case "Tab":
+          if (active < 0) return;
+          pick(options()[active].textContent);
+          break;
+        case "Escape":
+          close();
+          break;
+        default:
+          return;
+      }
+      ev.preventDefault();
+    });
+    input.addEventListener("blur", close);
+  }
+})();
