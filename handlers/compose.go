@@ -152,7 +152,7 @@ func (h *Handler) renderCompose(w http.ResponseWriter, r *http.Request, cm compo
 	if boxes, err := cm.Mailboxes(ctx); err == nil {
 		p.Folders, p.InboxUnseen = folderItems(boxes, "")
 	}
-	if st, ok := settingsOf(ctx, cm); ok {
+	if st, ok := settingsOf(ctx, h.settingsFor(cm, user)); ok {
 		p.Recent = st.Recent
 	}
 	status := v.status

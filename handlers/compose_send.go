@@ -69,7 +69,7 @@ func (h *Handler) ComposeSend(w http.ResponseWriter, r *http.Request) error {
 	}
 	log.Info("message sent", "recipients", len(env.To), "bytes", s.w.Size, "attachments", len(m.Attachments))
 	h.rememberName(ctx, cr)
-	rememberRecipients(ctx, cr, m)
+	h.rememberRecipients(ctx, cr, m)
 
 	flash := "Your message was sent."
 	if h.Compose.SentCopy {
@@ -130,16 +130,16 @@ func (h *Handler) sendFailed(ctx context.Context, w http.ResponseWriter, r *http
 }
 
 // rememberName keeps the display name the user sent with, for next time:
-// in their settings on the mail server when it keeps them, else in this
-// process.
+// in their settings, else in this process.
 func (h *Handler) rememberName(ctx context.Context, cr *composeRequest) {
 	name := strings.TrimSpace(cr.c.Fields.FromName)
 	if !submit.HeaderSafe(name) || len(name) > imapproxy.MaxFromName {
 		return
 	}
-	if prof, ok := settingsOf(ctx, cr.cm); ok {
+	st := h.settingsFor(cr.cm, cr.user)
+	if prof, ok := settingsOf(ctx, st); ok {
 		if name != "" && name != prof.FromName {
-			if err := cr.cm.(SettingsStore).SetProfile(ctx, name, prof.Signature); err != nil {
+			if err := st.SetProfile(ctx, name, prof.Signature); err != nil {
 				reqctx.Logger(ctx).Warn("display name not kept in settings", "err", err)
 			}
 		}
@@ -151,12 +151,9 @@ func (h *Handler) rememberName(ctx context.Context, cr *composeRequest) {
 }
 
 // rememberRecipients puts the message's recipients first among the
-// addresses the compose form suggests, when the server keeps settings.
-func rememberRecipients(ctx context.Context, cr *composeRequest, m *submit.Message) {
-	st, ok := cr.cm.(SettingsStore)
-	if !ok {
-		return
-	}
+// addresses the compose form suggests.
+func (h *Handler) rememberRecipients(ctx context.Context, cr *composeRequest, m *submit.Message) {
+	st := h.settingsFor(cr.cm, cr.user)
 	var addrs []string
 	for _, list := range [][]submit.Address{m.To, m.Cc, m.Bcc} {
 		for _, a := range list {

@@ -61,6 +61,9 @@ type Handler struct {
 	// Location is the time zone of the dates pages show; nil: the
 	// system's. With JavaScript the browser shows its own (app.js).
 	Location *time.Location
+	// UserData keeps users' settings when their mail server cannot
+	// (settings_store.go); nil: only the server does.
+	UserData UserData
 }
 
 // now is the current time in the pages' time zone.

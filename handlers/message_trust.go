@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/mail"
@@ -10,39 +9,7 @@ import (
 
 	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/imapproxy/message"
-	"github.com/tidings-mail/tidings/web/reqctx"
 )
-
-// SettingsStore keeps a user's settings: display name, signature, and
-// the senders whose remote content they chose to always show
-// (imapproxy.Session keeps them on the IMAP server). A Mail without it,
-// or a server that cannot keep settings (ErrUnsupported), offers remote
-// content one message at a time, and no settings page beyond that.
-type SettingsStore interface {
-	Settings(ctx context.Context) (imapproxy.Settings, error) // may be a minute old
-	SettingsNow(ctx context.Context) (imapproxy.Settings, error)
-	SetProfile(ctx context.Context, fromName, signature string) error
-	TrustSender(ctx context.Context, addr string, trust bool) error
-	NoteRecipients(ctx context.Context, addrs []string) error
-}
-
-// settingsOf reads m's settings; ok is false when m cannot keep any. A
-// failure other than that is logged and reads as no settings: a page
-// never fails for want of them.
-func settingsOf(ctx context.Context, m any) (imapproxy.Settings, bool) {
-	st, ok := m.(SettingsStore)
-	if !ok {
-		return imapproxy.Settings{}, false
-	}
-	s, err := st.Settings(ctx)
-	if err != nil {
-		if !errors.Is(err, imapproxy.ErrUnsupported) {
-			reqctx.Logger(ctx).Warn("settings not read", "err", err)
-		}
-		return imapproxy.Settings{}, false
-	}
-	return s, true
-}
 
 // remoteTrust is what the message page shows about remote content that
 // the page would block: whether the sender is trusted (so it is shown),
@@ -61,7 +28,7 @@ func (h *Handler) checkTrust(r *http.Request, m *message.Message) remoteTrust {
 	if sender == "" {
 		return remoteTrust{}
 	}
-	st, ok := settingsOf(r.Context(), h.mail(r))
+	st, ok := settingsOf(r.Context(), h.settings(r))
 	switch {
 	case ok && slices.Contains(st.Trusted, sender):
 		return remoteTrust{trusted: true}
@@ -105,11 +72,7 @@ func (h *Handler) trustSender(w http.ResponseWriter, r *http.Request, back strin
 	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
 		return h.failAction(w, r, badRequest("That is not a sender's address."))
 	}
-	st, ok := h.mail(r).(SettingsStore)
-	if !ok {
-		return h.failAction(w, r, trustError(imapproxy.ErrUnsupported))
-	}
-	if err := st.TrustSender(r.Context(), addr.Address, on); err != nil {
+	if err := h.settings(r).TrustSender(r.Context(), addr.Address, on); err != nil {
 		return h.failAction(w, r, trustError(err))
 	}
 	msg := "Remote content from " + strings.ToLower(addr.Address) + " will be shown from now on."
@@ -125,6 +88,8 @@ func trustError(err error) error {
 	case errors.Is(err, imapproxy.ErrUnsupported):
 		return &Error{Status: http.StatusNotImplemented, Heading: "Not available",
 			Message: "Your mail server cannot keep this setting. Use “Show remote content” on each message instead.", Cause: err}
+	case errors.Is(err, imapproxy.ErrInvalid):
+		return badRequest("That cannot be kept: it is too long or holds a line break.")
 	case errors.Is(err, imapproxy.ErrOverQuota):
 		return &Error{Status: http.StatusConflict, Heading: "Too many trusted senders",
 			Message: "You already trust the most senders Tidings keeps. Stop trusting some from their messages, then try again.", Cause: err}

@@ -25,14 +25,12 @@ func (h *Handler) SettingsShow(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, status int, posted *imapproxy.Settings, errs map[string]string) error {
 	p := templates.SettingsPage{BasePage: h.base(r, "Settings"), FieldErrors: errs,
 		MaxName: imapproxy.MaxFromName, MaxSignature: imapproxy.MaxSignature}
-	if st, ok := h.mail(r).(SettingsStore); ok {
-		s, err := st.SettingsNow(r.Context())
-		switch {
-		case err == nil:
-			p.Kept, p.Trusted, p.FromName, p.Signature = true, s.Trusted, s.FromName, s.Signature
-		case !errors.Is(err, imapproxy.ErrUnsupported):
-			return err
-		}
+	s, err := h.settings(r).SettingsNow(r.Context())
+	switch {
+	case err == nil:
+		p.Kept, p.Trusted, p.FromName, p.Signature = true, s.Trusted, s.FromName, s.Signature
+	case !errors.Is(err, imapproxy.ErrUnsupported):
+		return err
 	}
 	if posted != nil {
 		p.FromName, p.Signature = posted.FromName, posted.Signature
@@ -69,11 +67,7 @@ func (h *Handler) SettingsProfile(w http.ResponseWriter, r *http.Request) error 
 	if len(errs) > 0 {
 		return h.renderSettings(w, r, http.StatusUnprocessableEntity, &in, errs)
 	}
-	st, ok := h.mail(r).(SettingsStore)
-	if !ok {
-		return trustError(imapproxy.ErrUnsupported)
-	}
-	if err := st.SetProfile(r.Context(), in.FromName, in.Signature); err != nil {
+	if err := h.settings(r).SetProfile(r.Context(), in.FromName, in.Signature); err != nil {
 		if errors.Is(err, imapproxy.ErrUnsupported) {
 			return trustError(err)
 		}

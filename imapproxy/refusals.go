@@ -23,6 +23,9 @@ var (
 	// ErrChanged: the folder's UIDVALIDITY changed since the page was
 	// drawn, so the UIDs in the form may name other messages now.
 	ErrChanged = errors.New("imap: folder changed on the server")
+	// ErrInvalid: a setting's value cannot be kept (too long, a line
+	// break where none may be).
+	ErrInvalid = errors.New("imap: value not allowed")
 )
 
 // refused builds an error of kind (one of the refusals above) for op. The

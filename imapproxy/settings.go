@@ -87,14 +87,17 @@ func (s *Session) SettingsNow(ctx context.Context) (Settings, error) {
 // SetProfile stores the user's display name and signature ("" removes
 // one).
 func (s *Session) SetProfile(ctx context.Context, fromName, signature string) error {
-	fromName, signature = strings.TrimSpace(fromName), strings.TrimRight(signature, " \t\r\n")
-	if len(fromName) > MaxFromName || strings.ContainsAny(fromName, "\r\n") || len(signature) > MaxSignature {
-		return refused(ErrUnsupported, "save settings", errors.New("name or signature too long"))
-	}
-	return s.change(ctx, "save settings", func(st *Settings) map[string]*[]byte {
-		st.FromName, st.Signature = fromName, signature
-		return map[string]*[]byte{entryFromName: value(fromName), entrySignature: value(signature)}
+	var bad error
+	err := s.change(ctx, "save settings", func(st *Settings) map[string]*[]byte {
+		if bad = st.SetProfile(fromName, signature); bad != nil {
+			return nil
+		}
+		return map[string]*[]byte{entryFromName: value(st.FromName), entrySignature: value(st.Signature)}
 	})
+	if err == nil {
+		err = bad
+	}
+	return err
 }
 
 // TrustedSenders returns the addresses whose remote content the user
@@ -106,55 +109,85 @@ func (s *Session) TrustedSenders(ctx context.Context) ([]string, error) {
 
 // TrustSender adds addr to the trusted senders (trust) or removes it.
 func (s *Session) TrustSender(ctx context.Context, addr string, trust bool) error {
-	addr = strings.ToLower(strings.TrimSpace(addr))
-	if addr == "" || strings.ContainsAny(addr, "\r\n") {
-		return refused(ErrUnsupported, "trust sender", errors.New("not an address"))
-	}
-	var full bool
+	var bad error
 	err := s.change(ctx, "trust sender", func(st *Settings) map[string]*[]byte {
-		i, found := slices.BinarySearch(st.Trusted, addr)
-		switch {
-		case trust && found, !trust && !found:
+		var changed bool
+		if changed, bad = st.Trust(addr, trust); !changed {
 			return nil
-		case trust && len(st.Trusted) >= MaxTrustedSenders:
-			full = true
-			return nil
-		case trust:
-			st.Trusted = slices.Insert(st.Trusted, i, addr)
-		default:
-			st.Trusted = slices.Delete(st.Trusted, i, i+1)
 		}
 		return map[string]*[]byte{entryTrusted: value(strings.Join(st.Trusted, "\n"))}
 	})
-	if err == nil && full {
-		return refused(ErrOverQuota, "trust sender", errors.New("too many trusted senders"))
+	if err == nil {
+		err = bad
 	}
 	return err
 }
 
-// NoteRecipients puts addrs (as typed: "Name <addr>") first among the
-// recent recipients, each address once (the newest way of writing it
-// wins), at most MaxRecent.
+// NoteRecipients puts addrs first among the recent recipients
+// (Settings.Note).
 func (s *Session) NoteRecipients(ctx context.Context, addrs []string) error {
 	return s.change(ctx, "note recipients", func(st *Settings) map[string]*[]byte {
-		seen := map[string]bool{}
-		var out []string
-		for _, a := range append(slices.Clone(addrs), st.Recent...) {
-			a = strings.TrimSpace(a)
-			k := strings.ToLower(addressKey(a))
-			if a == "" || k == "" || seen[k] || strings.ContainsAny(a, "\r\n") || len(a) > 320 {
-				continue
-			}
-			seen[k] = true
-			out = append(out, a)
-		}
-		out = out[:min(len(out), MaxRecent)]
-		if slices.Equal(out, st.Recent) {
+		if !st.Note(addrs) {
 			return nil
 		}
-		st.Recent = out
-		return map[string]*[]byte{entryRecent: value(strings.Join(out, "\n"))}
+		return map[string]*[]byte{entryRecent: value(strings.Join(st.Recent, "\n"))}
 	})
+}
+
+// SetProfile sets the display name and signature, trimmed, or refuses
+// them (too long, a line break in the name).
+func (st *Settings) SetProfile(fromName, signature string) error {
+	fromName, signature = strings.TrimSpace(fromName), strings.TrimRight(signature, " \t\r\n")
+	if len(fromName) > MaxFromName || strings.ContainsAny(fromName, "\r\n") || len(signature) > MaxSignature {
+		return refused(ErrInvalid, "save settings", errors.New("name or signature too long"))
+	}
+	st.FromName, st.Signature = fromName, signature
+	return nil
+}
+
+// Trust adds addr (in lower case) to the trusted senders, or removes it,
+// and reports whether the list changed; past MaxTrustedSenders it is
+// ErrOverQuota.
+func (st *Settings) Trust(addr string, trust bool) (bool, error) {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	if addr == "" || strings.ContainsAny(addr, "\r\n") {
+		return false, refused(ErrInvalid, "trust sender", errors.New("not an address"))
+	}
+	i, found := slices.BinarySearch(st.Trusted, addr)
+	switch {
+	case trust && found, !trust && !found:
+		return false, nil
+	case trust && len(st.Trusted) >= MaxTrustedSenders:
+		return false, refused(ErrOverQuota, "trust sender", errors.New("too many trusted senders"))
+	case trust:
+		st.Trusted = slices.Insert(st.Trusted, i, addr)
+	default:
+		st.Trusted = slices.Delete(st.Trusted, i, i+1)
+	}
+	return true, nil
+}
+
+// Note puts addrs (as typed: "Name <addr>") first among the recent
+// recipients, each address once (the newest way of writing it wins), at
+// most MaxRecent, and reports whether the list changed.
+func (st *Settings) Note(addrs []string) bool {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range append(slices.Clone(addrs), st.Recent...) {
+		a = strings.TrimSpace(a)
+		k := strings.ToLower(addressKey(a))
+		if a == "" || k == "" || seen[k] || strings.ContainsAny(a, "\r\n") || len(a) > 320 {
+			continue
+		}
+		seen[k] = true
+		out = append(out, a)
+	}
+	out = out[:min(len(out), MaxRecent)]
+	if slices.Equal(out, st.Recent) {
+		return false
+	}
+	st.Recent = out
+	return true
 }
 
 // addressKey is the address part of "Name <addr>", or all of it.

@@ -79,7 +79,7 @@ func newComposeApp(t testing.TB, imapCfg imapproxy.Config, o composeOptions) *te
 		backend = wrappedBackend{PoolBackend: handlers.PoolBackend{Pool: pool}, wrap: o.wrapMail}
 	}
 	backend = handlers.WithComposeCleanup(backend, cstore)
-	app := New(Config{Compose: compose}, testLogger(t), backend, sessions)
+	app := New(Config{Compose: compose, UserData: store}, testLogger(t), backend, sessions)
 	srv := httptest.NewServer(app)
 	t.Cleanup(func() {
 		srv.Close()

@@ -58,6 +58,9 @@ func newTestAppWith(t testing.TB, imapCfg imapproxy.Config, cfg Config) *testApp
 	if err != nil {
 		t.Fatal(err)
 	}
+	if cfg.UserData == nil {
+		cfg.UserData = store
+	}
 	app := New(cfg, testLogger(t), handlers.PoolBackend{Pool: pool}, sessions)
 	srv := httptest.NewServer(app)
 	t.Cleanup(func() {

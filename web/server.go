@@ -24,6 +24,9 @@ type Config struct {
 	Compose *handlers.Compose
 	// Location is the time zone of dates on pages; nil: the system's.
 	Location *time.Location
+	// UserData keeps users' settings when their mail server cannot (the
+	// session store: Redis, or memory until a restart); nil: none then.
+	UserData handlers.UserData
 }
 
 // Server is the whole web application as one http.Handler.
@@ -42,7 +45,7 @@ func New(cfg Config, log *slog.Logger, backend handlers.Backend, sessions *sessi
 	s := &Server{cfg: cfg, log: log, sessions: sessions, assets: static.New()}
 	s.h = &handlers.Handler{
 		Backend: backend, Sessions: sessions, Assets: s.assets, Log: log, Demo: cfg.Demo,
-		SecureCookies: s.isHTTPS, Compose: cfg.Compose, Location: cfg.Location,
+		SecureCookies: s.isHTTPS, Compose: cfg.Compose, Location: cfg.Location, UserData: cfg.UserData,
 	}
 	sessions.OnExpire = backend.CloseSession
 	mux := http.NewServeMux()

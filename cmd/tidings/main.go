@@ -87,7 +87,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer compose.Store.Close()
 	compose.Location = cfg.Location // attribution lines ("On … wrote:")
 	backend := handlers.WithComposeCleanup(handlers.PoolBackend{Pool: pool}, compose.Store)
-	app := web.New(web.Config{TrustProxy: cfg.TrustProxy, Demo: demoMode, Compose: compose, Location: cfg.Location}, log, backend, sessions)
+	var userData handlers.UserData
+	if ud, ok := store.(handlers.UserData); ok {
+		userData = ud // settings for mail servers without METADATA
+	}
+	app := web.New(web.Config{TrustProxy: cfg.TrustProxy, Demo: demoMode, Compose: compose, Location: cfg.Location, UserData: userData},
+		log, backend, sessions)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -66,5 +66,20 @@ func (s *RedisStore) Delete(ctx context.Context, id string) error {
 	return s.client.Del(ctx, s.prefix+id).Err()
 }
 
+// GetUser returns the record of kind kept for user (UserData), nil when
+// there is none.
+func (s *RedisStore) GetUser(ctx context.Context, user, kind string) ([]byte, error) {
+	b, err := s.client.Get(ctx, "tidings:user:"+userKey(user, kind)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// PutUser keeps b as user's record of kind, with no expiry.
+func (s *RedisStore) PutUser(ctx context.Context, user, kind string, b []byte) error {
+	return s.client.Set(ctx, "tidings:user:"+userKey(user, kind), b, 0).Err()
+}
+
 // Close closes the connection pool to Redis.
 func (s *RedisStore) Close() error { return s.client.Close() }

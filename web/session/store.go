@@ -8,7 +8,10 @@ package session
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 )
@@ -36,11 +39,20 @@ type Store interface {
 	Delete(ctx context.Context, id string) error
 }
 
+// UserData keeps small records of a user's for Tidings itself, without
+// expiry: the settings, when the mail server cannot keep them. Both
+// stores have it; in memory the records last until the process ends.
+type UserData interface {
+	GetUser(ctx context.Context, user, kind string) ([]byte, error) // nil, nil when there is none
+	PutUser(ctx context.Context, user, kind string, b []byte) error
+}
+
 // MemoryStore is a Store in process memory.
 type MemoryStore struct {
 	mu      sync.Mutex
 	records map[string]memEntry
 	now     func() time.Time
+	users   map[string][]byte // UserData, by userKey
 }
 
 type memEntry struct {
@@ -95,4 +107,30 @@ func (m *MemoryStore) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.records)
+}
+
+// GetUser returns the record of kind kept for user (UserData), nil when
+// there is none.
+func (s *MemoryStore) GetUser(_ context.Context, user, kind string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.users[userKey(user, kind)]), nil
+}
+
+// PutUser keeps b as user's record of kind, until the process ends.
+func (s *MemoryStore) PutUser(_ context.Context, user, kind string, b []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.users == nil {
+		s.users = map[string][]byte{}
+	}
+	s.users[userKey(user, kind)] = slices.Clone(b)
+	return nil
+}
+
+// userKey names a user's record by a digest of the login, so a store's
+// keys do not list who uses Tidings.
+func userKey(user, kind string) string {
+	sum := sha256.Sum256([]byte(user))
+	return hex.EncodeToString(sum[:]) + ":" + kind
 }
