@@ -40,6 +40,7 @@ func runAppFlows(t *testing.T, f mailFixture) {
 	t.Run("attachment", func(t *testing.T) { testAttachment(t, f) })
 	t.Run("hostile attachments", func(t *testing.T) { testHostileAttachments(t, f) })
 	t.Run("seen and unread", func(t *testing.T) { testSeenUnread(t, f) })
+	t.Run("older and newer", func(t *testing.T) { testOlderNewer(t, f) })
 	t.Run("flag", func(t *testing.T) { testFlag(t, f) })
 	t.Run("view source", func(t *testing.T) { testRaw(t, f) })
 	t.Run("missing message and folder", func(t *testing.T) { testMissing(t, f) })
@@ -363,6 +364,34 @@ func serverFlags(t testing.TB, a *testApp, f mailFixture, mailbox string, uid ui
 		if page >= mp.Pages() {
 			t.Fatalf("UID %d not in %s", uid, mailbox)
 		}
+	}
+}
+
+// testOlderNewer: from a message, Older and Newer open its neighbours in
+// the folder's order (the list's, newest first); past either end the
+// folder shows, saying so.
+func testOlderNewer(t *testing.T, f mailFixture) {
+	a := newTestApp(t, f.cfg)
+	a.login(f.user, f.pass)
+	list := rowUIDs(t, a.get("/mail/INBOX")) // newest first
+	if len(list) < 3 {
+		t.Fatalf("%d rows", len(list))
+	}
+	msg := func(uid uint32) string { return fmt.Sprintf("/mail/INBOX/%d", uid) }
+	p := a.get(msg(list[1]))
+	older := p.doc.Find(".msg-toolbar a.msg-older").AttrOr("href", "")
+	newer := p.doc.Find(".msg-toolbar a.msg-newer").AttrOr("href", "")
+	for link, want := range map[string]string{older: msg(list[2]), newer: msg(list[0])} {
+		p := a.get(link)
+		wantStatus(t, p, http.StatusSeeOther)
+		if loc := p.resp.Header.Get("Location"); loc != want {
+			t.Errorf("%s goes to %q, want %q", link, loc, want)
+		}
+	}
+	p = a.get(msg(list[0]) + "/newer")
+	wantStatus(t, p, http.StatusSeeOther)
+	if p = a.follow(p); !strings.Contains(p.doc.Find(".flash").Text(), "newest message") {
+		t.Errorf("newer than the newest: flash %q", p.doc.Find(".flash").Text())
 	}
 }
 

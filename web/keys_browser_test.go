@@ -128,6 +128,18 @@ func TestBrowserKeyboard(t *testing.T) {
 	b.run(press("j"), leaving, press("o"), chromedp.WaitVisible(next("#msg-subject"), chromedp.ByQuery),
 		leaving, press("u"), chromedp.WaitVisible(next("#folder-title"), chromedp.ByQuery))
 
+	// On a message, j and k go to the older and the newer one.
+	var before, after string
+	b.run(press("j"), leaving, press("o"), chromedp.WaitVisible(next("#msg-subject"), chromedp.ByQuery), chromedp.Location(&before),
+		leaving, press("j"), chromedp.WaitVisible(next("#msg-subject"), chromedp.ByQuery), chromedp.Location(&after))
+	if before == after || !strings.Contains(after, "/mail/INBOX/") {
+		t.Errorf("j on a message: %s, then %s", before, after)
+	}
+	b.run(leaving, press("k"), chromedp.WaitVisible(next("#msg-subject"), chromedp.ByQuery), chromedp.Location(&after))
+	if after != before {
+		t.Errorf("k after j: %s, want back at %s", after, before)
+	}
+
 	// The settings page, where the shortcuts are mentioned, and can be
 	// turned off for this browser (WCAG 2.1.4): then j does nothing.
 	b.run(chromedp.Navigate(a.srv.URL+"/settings"), chromedp.WaitVisible("#set-signature", chromedp.ByQuery))

@@ -25,8 +25,8 @@
     ["Everywhere", [["/", "Search"], ["c", "Write a message"], ["?", "Show these shortcuts"]]],
     ["Message list", [["j / k", "Next / previous message"], ["o or Enter", "Open it"], ["x", "Select it"],
       ["e", "Archive"], ["#", "Delete"], ["s", "Flag"]]],
-    ["Open message", [["r", "Reply"], ["a", "Reply all"], ["f", "Forward"], ["e", "Archive"], ["#", "Delete"],
-      ["s", "Flag or unflag"], ["u", "Back to the folder"]]],
+    ["Open message", [["j / k", "Older / newer message"], ["r", "Reply"], ["a", "Reply all"], ["f", "Forward"],
+      ["e", "Archive"], ["#", "Delete"], ["s", "Flag or unflag"], ["u", "Back to the folder"]]],
   ];
 
   function typing(el) {
@@ -147,10 +147,10 @@
         done = click(".compose-btn");
         break;
       case "j":
-        done = step(1);
+        done = onMessage() ? click(".msg-toolbar a.msg-older") : step(1);
         break;
       case "k":
-        done = step(-1);
+        done = onMessage() ? click(".msg-toolbar a.msg-newer") : step(-1);
         break;
       case "o": {
         const link = currentRow() && currentRow().querySelector("a.msg-link");
