@@ -107,7 +107,13 @@ func (h *Handler) apply(r *http.Request, o Organizer, mailbox string, sel imappr
 	if err != nil {
 		return Outcome{}, err
 	}
-	return movedOutcome(mailbox, res), nil
+	out := movedOutcome(mailbox, res)
+	if r.PostFormValue("undo") == "1" {
+		out.Message = fmt.Sprintf("Moved %s back.", plural(res.Count, "message", "messages"))
+	} else if out.Removed {
+		out.Undo = undoForm(mailbox, res)
+	}
+	return out, nil
 }
 
 // movedOutcome says what a move or delete did.

@@ -136,6 +136,31 @@ type Outcome struct {
 	Error    string `json:"error,omitempty"`
 	Flagged  *bool  `json:"flagged,omitempty"`
 	Seen     *bool  `json:"seen,omitempty"`
+	// Undo, after a move, archive or delete to Trash, is the form that
+	// moves the messages back: organize.js offers it next to Message.
+	Undo *UndoForm `json:"undo,omitempty"`
+}
+
+// UndoForm is a POST to Action with Fields.
+type UndoForm struct {
+	Action string              `json:"action"`
+	Fields map[string][]string `json:"fields"`
+}
+
+// undoForm moves res.Moved back to from; nil when the move cannot be
+// undone exactly (no COPYUID, or too many messages).
+func undoForm(from string, res imapproxy.Result) *UndoForm {
+	m := res.Moved
+	if m == nil || m.Folder == from {
+		return nil
+	}
+	uids := make([]string, len(m.UIDs))
+	for i, u := range m.UIDs {
+		uids[i] = uitoa(u)
+	}
+	return &UndoForm{Action: mailboxURL(m.Folder) + "/actions", Fields: map[string][]string{
+		"action": {"move"}, "to": {from}, "uid": uids, "uidvalidity": {uitoa(m.UIDValidity)}, "undo": {"1"},
+	}}
 }
 
 // finish answers a successful action: JSON for organize.js, otherwise

@@ -19,6 +19,38 @@ type Result struct {
 	// Confirm is true when nothing was done because the action needs the
 	// user's confirmation first (a delete inside Trash is permanent).
 	Confirm bool
+	// Moved, when not nil, is where the messages are now: what an undo
+	// moves back. Known from COPYUID (UIDPLUS, RFC 4315 §3), for up to
+	// maxUndo messages.
+	Moved *Moved
+}
+
+// Moved names messages in their new folder.
+type Moved struct {
+	Folder      string
+	UIDValidity uint32
+	UIDs        []uint32
+}
+
+// maxUndo bounds the messages an undo names (a form field each): moving
+// a whole large folder can be undone by moving it back, not in one click.
+const maxUndo = 1000
+
+// movedTo reads COPYUID (of a COPY or a MOVE): where the messages went.
+func movedTo(dest string, uidValidity uint32, destUIDs imap.NumSet) *Moved {
+	us, ok := destUIDs.(imap.UIDSet)
+	if uidValidity == 0 || !ok {
+		return nil
+	}
+	uids, ok := us.Nums()
+	if !ok || len(uids) == 0 || len(uids) > maxUndo {
+		return nil
+	}
+	m := &Moved{Folder: dest, UIDValidity: uidValidity, UIDs: make([]uint32, len(uids))}
+	for i, u := range uids {
+		m.UIDs[i] = uint32(u)
+	}
+	return m
 }
 
 // Move moves the selected messages of from to the target folder, as one
@@ -58,6 +90,7 @@ func (cn *conn) move(from string, sel Selection, dest string) (Result, error) {
 		if c, ok := uidCount(data.SourceUIDs); ok {
 			res.Count = c
 		}
+		res.Moved = movedTo(dest, data.UIDValidity, data.DestUIDs)
 		return res, nil
 	}
 	// Not go-imap's own fallback: it pipelines STORE and EXPUNGE behind
@@ -76,6 +109,9 @@ func (cn *conn) move(from string, sel Selection, dest string) (Result, error) {
 		return res, err
 	}
 	res.Kept = !expunged
+	if expunged {
+		res.Moved = movedTo(dest, data.UIDValidity, data.DestUIDs)
+	}
 	return res, nil
 }
 

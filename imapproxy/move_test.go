@@ -15,7 +15,7 @@ import (
 // against a real Dovecot and checks each with an independent client.
 func TestActionsDovecot(t *testing.T) {
 	t.Parallel()
-	names := []string{"mover", "fallback", "nouidplus", "deleter", "marker", "copier", "folders", "changed"}
+	names := []string{"mover", "fallback", "nouidplus", "deleter", "marker", "copier", "folders", "changed", "undoer", "undofallback"}
 	d := testsrv.StartDovecot(t, dovecotUsers(names...)...)
 	for _, u := range names {
 		appendAll(t, d.IMAPAddr, u, simpleMessages("INBOX", "note", 6))
@@ -31,6 +31,44 @@ func TestActionsDovecot(t *testing.T) {
 	run("copier", testCopy)
 	run("folders", testFolders)
 	run("changed", testUIDValidityChanged)
+	run("undoer", testUndoMove)
+	run("undofallback", func(t *testing.T, d *testsrv.Dovecot, user string) {
+		s := testSession(t, d.IMAPAddr, user)
+		without(t, s, imap.CapMove) // COPY, STORE, UID EXPUNGE: COPYUID still says where
+		undoMove(t, s, d.IMAPAddr, user)
+	})
+}
+
+func testUndoMove(t *testing.T, d *testsrv.Dovecot, user string) {
+	undoMove(t, testSession(t, d.IMAPAddr, user), d.IMAPAddr, user)
+}
+
+// undoMove: a move says where the messages went (COPYUID), and moving
+// exactly those back restores the folder as it was.
+func undoMove(t *testing.T, s *Session, addr, user string) {
+	other := direct(t, addr, user)
+	before := subjectsIn(t, other, "INBOX")
+	uids := sortedKeys(before)[:2]
+	res, err := s.Move(t.Context(), "INBOX", Selection{UIDs: uids}, Target{Use: UseArchive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Moved == nil || res.Moved.Folder != "Archive" || len(res.Moved.UIDs) != 2 || res.Moved.UIDValidity == 0 {
+		t.Fatalf("moved = %+v", res.Moved)
+	}
+	for _, u := range res.Moved.UIDs {
+		if _, ok := subjectsIn(t, other, "Archive")[u]; !ok {
+			t.Errorf("Archive has no UID %d", u)
+		}
+	}
+	back, err := s.Move(t.Context(), "Archive", Selection{UIDs: res.Moved.UIDs, UIDValidity: res.Moved.UIDValidity}, Target{Name: "INBOX"})
+	if err != nil || back.Count != 2 {
+		t.Fatalf("moving back: %+v, %v", back, err)
+	}
+	after := slices.Sorted(maps.Values(subjectsIn(t, other, "INBOX")))
+	if want := slices.Sorted(maps.Values(before)); !slices.Equal(after, want) {
+		t.Errorf("INBOX after undo %q, want %q", after, want)
+	}
 }
 
 func testMoveWithMOVE(t *testing.T, d *testsrv.Dovecot, user string) {
@@ -265,5 +303,8 @@ func TestActionsMemory(t *testing.T) {
 	}
 	if _, sub := listed(t, other); !sub["Archive"] {
 		t.Error("re-created Archive is not subscribed")
+	}
+	if res.Moved == nil || len(res.Moved.UIDs) != 2 {
+		t.Errorf("no MOVE, COPY with COPYUID: moved = %+v", res.Moved)
 	}
 }

@@ -74,7 +74,7 @@ func TestBrowserKeyboard(t *testing.T) {
 	}
 
 	// e archives the current row (nothing selected: that one alone).
-	inArchive, inTrash := len(uidsIn("Archive")), len(uidsIn("Trash"))
+	inArchive, inTrash, inInbox := len(uidsIn("Archive")), len(uidsIn("Trash")), len(uidsIn("INBOX"))
 	b.run(press("j"), press("j"), currentUID)
 	archived := current
 	b.run(press("e"), chromedp.WaitNotPresent(`li[data-uid="`+archived+`"]`, chromedp.ByQuery))
@@ -82,6 +82,19 @@ func TestBrowserKeyboard(t *testing.T) {
 	if inbox := uidsIn("INBOX"); slices.Contains(inbox, archived) {
 		t.Errorf("archived %s is still in INBOX", archived)
 	}
+
+	// The flash offers Undo: the archived row comes back.
+	b.run(chromedp.WaitVisible(".flash .flash-undo", chromedp.ByQuery), chromedp.Click(".flash .flash-undo", chromedp.ByQuery),
+		chromedp.WaitVisible(`li[data-uid]`, chromedp.ByQuery))
+	until("undo brings it back", func() bool { return len(uidsIn("Archive")) == inArchive && len(uidsIn("INBOX")) == inInbox })
+	var flashText string
+	b.run(chromedp.Text(".flash", &flashText, chromedp.ByQuery))
+	if !strings.Contains(flashText, "back") {
+		t.Errorf("after Undo the flash says %q", flashText)
+	}
+	// Archive it again, for the steps below.
+	b.run(press("j"), press("j"), currentUID, press("e"), chromedp.WaitNotPresent(`li[data-uid="`+current+`"]`, chromedp.ByQuery))
+	until("e archives again", func() bool { return len(uidsIn("Archive")) == inArchive+1 })
 
 	// o opens the current row.
 	b.run(press("j"), currentUID)

@@ -253,12 +253,32 @@ func testBulkJSON(t *testing.T, f orgFixture) {
 		t.Error("flag by fetch not seen by another client")
 	}
 	p = a.postJSON("/mail/INBOX/actions", uidForm("delete", uids...))
-	if out := decodeOutcome(t, p); out["removed"] != true || out["message"] != "Moved 3 messages to Trash." {
+	out := decodeOutcome(t, p)
+	if out["removed"] != true || out["message"] != "Moved 3 messages to Trash." {
 		t.Errorf("delete answer = %v", out)
 	}
 	if got := f.observe(t, a, user, pass, "INBOX", "all"); slices.Contains(got, uids[0]) {
 		t.Error("deleted by fetch, but still in INBOX")
 	}
+	// The answer carries the form that undoes it: the three come back.
+	var undo struct {
+		Undo struct {
+			Action string
+			Fields url.Values
+		}
+	}
+	if err := json.Unmarshal([]byte(p.body), &undo); err != nil || undo.Undo.Action != "/mail/Trash/actions" || len(undo.Undo.Fields["uid"]) != 3 {
+		t.Fatalf("undo form = %+v, %v", undo, err)
+	}
+	p = a.postJSON(undo.Undo.Action, undo.Undo.Fields)
+	if out := decodeOutcome(t, p); out["message"] != "Moved 3 messages back." || out["undo"] != nil {
+		t.Errorf("undo answer = %v", out)
+	}
+	if got := f.observe(t, a, user, pass, "INBOX", "all"); len(got) != len(inbox) {
+		t.Errorf("after undo INBOX holds %d, had %d", len(got), len(inbox))
+	}
+	p = a.postJSON("/mail/INBOX/actions", uidForm("delete", f.observe(t, a, user, pass, "INBOX", "all")[len(inbox)-3:]...))
+	wantStatus(t, p, http.StatusOK)
 	// Errors come as JSON with the user's words, never the server's.
 	p = a.postJSON("/mail/INBOX/actions", url.Values{"action": {"read"}})
 	wantStatus(t, p, http.StatusBadRequest)

@@ -21,24 +21,60 @@
     }
     return el;
   }
-  function say(text, isError) {
+  // say shows what an action did; with undo (a form the server sent:
+  // moving the messages back), an Undo button goes with it.
+  function say(text, isError, undo) {
     if (!text) return;
     const el = flash();
     el.textContent = text;
     el.classList.toggle("flash-error", !!isError);
     el.hidden = false;
+    if (undo && undo.action) el.append(" ", undoButton(undo));
+  }
+  function undoButton(undo) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "link-button flash-undo";
+    b.textContent = "Undo";
+    b.addEventListener("click", async () => {
+      b.disabled = true;
+      const body = new URLSearchParams();
+      for (const [k, vs] of Object.entries(undo.fields || {})) for (const v of vs) body.append(k, v);
+      let data = null;
+      try {
+        const res = await fetch(undo.action, { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" } });
+        data = await res.json();
+      } catch (err) {
+        data = null;
+      }
+      if (!data || !data.ok) {
+        say((data && data.error) || "That could not be undone. The messages are in the folder they were moved to.", true);
+        return;
+      }
+      say(data.message);
+      if (document.querySelector("section.list")) {
+        refreshList(location.pathname + location.search).catch(() => location.reload());
+      }
+    });
+    return b;
   }
   // A message for the next page, when an action navigates.
-  function sayNext(text) {
-    if (text) sessionStorage.setItem(FLASH_KEY, text);
+  function sayNext(text, undo) {
+    if (text) sessionStorage.setItem(FLASH_KEY, JSON.stringify({ text, undo: undo || null }));
   }
   const pending = sessionStorage.getItem(FLASH_KEY);
   if (pending) {
     sessionStorage.removeItem(FLASH_KEY);
-    say(pending);
+    let p = { text: pending, undo: null };
+    try {
+      p = JSON.parse(pending);
+    } catch (e) {
+      /* an older page's plain text */
+    }
+    say(p.text, false, p.undo);
   }
-  function go(url, text) {
-    sayNext(text);
+  function go(url, text, undo) {
+    sayNext(text, undo);
     location.assign(url);
   }
 
@@ -146,14 +182,14 @@
         if (data.removed && !data.reload) {
           rows().filter((b) => b.checked).forEach((b) => b.closest("li").remove());
         }
-        say(data.message);
+        say(data.message, false, data.undo);
         const back = body.get("return") || location.pathname + location.search;
         refreshList(back).catch(() => location.reload());
         return;
       }
       case "message":
-        if (data.redirect) return go(data.redirect, data.message);
-        return say(data.message);
+        if (data.redirect) return go(data.redirect, data.message, data.undo);
+        return say(data.message, false, data.undo);
       case "seen":
         if (data.redirect) return go(data.redirect, data.message);
         return toggle(form, "seen", data.seen, "Mark unread", "Mark read");
