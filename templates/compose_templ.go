@@ -466,7 +466,7 @@ func Compose(p ComposePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, " in all)</span></label> <input id=\"attachment\" name=\"attachment\" type=\"file\" multiple")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, " in all<span class=\"js-only\">; or drop them on the form</span>)</span></label> <input id=\"attachment\" name=\"attachment\" type=\"file\" multiple")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -92,6 +93,15 @@ func TestBrowserFlows(t *testing.T) {
 	b.run(chromedp.Navigate(fmt.Sprintf("%s/mail/INBOX/%d", a.srv.URL, plain.UID)),
 		chromedp.WaitVisible(".msg-text", chromedp.ByQuery))
 	b.shot("message-text", 390, 844)
+	// Printed, a message is the message alone.
+	var toolbarShown bool
+	b.run(emulation.SetEmulatedMedia().WithMedia("print"),
+		chromedp.Evaluate(`getComputedStyle(document.querySelector(".msg-toolbar")).display !== "none"`, &toolbarShown))
+	b.shot("message-print", 794, 1123)
+	b.run(emulation.SetEmulatedMedia().WithMedia(""))
+	if toolbarShown {
+		t.Error("the print style shows the toolbar")
+	}
 	b.run(chromedp.EmulateViewport(1366, 768),
 		chromedp.Click(`form[action$="/flag"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`form[action$="/flag"] button[aria-pressed="true"]`, chromedp.ByQuery))

@@ -3,6 +3,7 @@ package web
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,22 @@ func TestComposeBrowser(t *testing.T) {
 	if subject != "Written in a browser" || name != "minutes.txt" {
 		t.Errorf("after attaching: subject %q, file %q", subject, name)
 	}
+	// Files dropped on the form are attached like chosen ones.
+	b.run(chromedp.Evaluate(`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File(["Agenda for Monday\n"], "agenda.txt", {type: "text/plain"}));
+		const form = document.getElementById("compose-form");
+		for (const type of ["dragenter", "dragover", "drop"]) {
+			form.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
+		}
+		return true;
+	})()`, nil))
+	var files []string
+	b.run(chromedp.WaitVisible(`.compose-file:nth-of-type(2)`, chromedp.ByQuery),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll(".compose-file .att-name")).map(e => e.textContent)`, &files))
+	if !slices.Equal(files, []string{"minutes.txt", "agenda.txt"}) {
+		t.Errorf("after a drop: attachments %q", files)
+	}
 	b.shot("compose", 1366, 768)
 	b.shot("compose", 390, 844)
 
@@ -81,7 +98,7 @@ func TestComposeBrowser(t *testing.T) {
 	}
 	got := box.waitFor("INBOX", "Written in a browser")
 	m := box.open("INBOX", got.UID)
-	if !strings.Contains(m.Text, "One more line.") || len(m.Attachments) != 1 {
+	if !strings.Contains(m.Text, "One more line.") || len(m.Attachments) != 2 { // chosen and dropped
 		t.Errorf("sent: %q with %d attachments", m.Text, len(m.Attachments))
 	}
 	if n := len(box.find("Drafts", "Written in a browser")); n != 0 {

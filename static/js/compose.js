@@ -128,6 +128,33 @@
       say("Attaching…");
       form.requestSubmit(attachButton);
     });
+
+    // Files dropped anywhere on the form are chosen as if picked, and
+    // uploaded the same way.
+    let depth = 0;
+    const hasFiles = (ev) => ev.dataTransfer && Array.from(ev.dataTransfer.types || []).includes("Files");
+    form.addEventListener("dragenter", (ev) => {
+      if (!hasFiles(ev)) return;
+      depth++;
+      form.classList.add("drop-target");
+    });
+    form.addEventListener("dragleave", () => {
+      if (--depth <= 0) {
+        depth = 0;
+        form.classList.remove("drop-target");
+      }
+    });
+    form.addEventListener("dragover", (ev) => {
+      if (hasFiles(ev)) ev.preventDefault(); // allows the drop
+    });
+    form.addEventListener("drop", (ev) => {
+      depth = 0;
+      form.classList.remove("drop-target");
+      if (!hasFiles(ev) || !ev.dataTransfer.files.length) return;
+      ev.preventDefault(); // the browser would open the file instead
+      fileInput.files = ev.dataTransfer.files;
+      fileInput.dispatchEvent(new Event("change"));
+    });
   }
 })();
 
