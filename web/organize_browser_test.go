@@ -54,7 +54,7 @@ func TestBrowserOrganize(t *testing.T) {
 		chromedp.WaitNotPresent(fmt.Sprintf(`li[data-uid="%d"]`, newest[1].UID), chromedp.ByQuery),
 		chromedp.Text(".flash", &flash, chromedp.ByQuery),
 		chromedp.Evaluate(`window.__stay === true`, &marker))
-	if !marker || flash != "Moved 2 messages to Archive." {
+	if !marker || flash != "Moved 2 messages to Archive. Undo" { // the text, and its Undo button
 		t.Errorf("archive by script: page kept %v, flash %q", marker, flash)
 	}
 	if got := f.observe(t, a, user, pass, "INBOX", "all"); slices.Contains(got, newest[0].UID) {
