@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"github.com/tidings-mail/tidings/imapproxy"
 	"github.com/tidings-mail/tidings/imapproxy/submit"
 	"github.com/tidings-mail/tidings/templates"
+	"github.com/tidings-mail/tidings/web/reqctx"
 )
 
 // SettingsShow is the settings page: the user's name and signature, and
@@ -35,9 +37,10 @@ func (h *Handler) renderSettings(w http.ResponseWriter, r *http.Request, status 
 	if posted != nil {
 		p.FromName, p.Signature = posted.FromName, posted.Signature
 	}
-	// The sidebar is best effort, as on the compose page.
+	// The sidebar and the storage are best effort, as on the compose page.
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
+	p.Storage = h.storage(ctx, h.mail(r))
 	if boxes, err := h.mail(r).Mailboxes(ctx); err == nil {
 		p.Folders, p.InboxUnseen = folderItems(boxes, "")
 	}
@@ -75,4 +78,47 @@ func (h *Handler) SettingsProfile(w http.ResponseWriter, r *http.Request) error 
 	}
 	redirect(w, r, "/settings", "Settings saved.")
 	return nil
+}
+
+// Quotas tells how much storage the user has used (imapproxy.Session).
+type Quotas interface {
+	Quota(ctx context.Context) (imapproxy.Quota, error)
+}
+
+// storage is the user's quota for a page, nil when the server has none
+// (or did not answer: the page does not fail for it).
+func (h *Handler) storage(ctx context.Context, m any) *templates.Storage {
+	qs, ok := m.(Quotas)
+	if !ok {
+		return nil
+	}
+	q, err := qs.Quota(ctx)
+	if err != nil {
+		if !errors.Is(err, imapproxy.ErrUnsupported) {
+			reqctx.Logger(ctx).Warn("quota not read", "err", err)
+		}
+		return nil
+	}
+	s := &templates.Storage{Used: storageSize(q.Used), UsedBytes: q.Used, LimitBytes: q.Limit}
+	if q.Limit > 0 {
+		s.Limit = storageSize(q.Limit)
+		s.Percent = int(min(100, q.Used*100/q.Limit))
+	}
+	return s
+}
+
+// storageSize writes a quota figure in the binary units mail servers
+// configure them in (Dovecot's "1G" is 1,024 MB), one decimal at most.
+func storageSize(n int64) string {
+	f := func(v float64, unit string) string {
+		return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0") + " " + unit
+	}
+	switch {
+	case n < 1<<20:
+		return f(float64(n)/(1<<10), "kB")
+	case n < 1<<30:
+		return f(float64(n)/(1<<20), "MB")
+	default:
+		return f(float64(n)/(1<<30), "GB")
+	}
 }

@@ -71,7 +71,7 @@ type tieredSettings struct {
 	local  *localSettings
 }
 
-func (t tieredSettings) pick(ctx context.Context, op func(SettingsStore) error) error {
+func (t tieredSettings) pick(op func(SettingsStore) error) error {
 	if t.server != nil {
 		err := op(t.server)
 		if !errors.Is(err, imapproxy.ErrUnsupported) || t.local == nil {
@@ -85,25 +85,25 @@ func (t tieredSettings) pick(ctx context.Context, op func(SettingsStore) error) 
 }
 
 func (t tieredSettings) Settings(ctx context.Context) (s imapproxy.Settings, err error) {
-	err = t.pick(ctx, func(st SettingsStore) error { s, err = st.Settings(ctx); return err })
+	err = t.pick(func(st SettingsStore) error { s, err = st.Settings(ctx); return err })
 	return s, err
 }
 
 func (t tieredSettings) SettingsNow(ctx context.Context) (s imapproxy.Settings, err error) {
-	err = t.pick(ctx, func(st SettingsStore) error { s, err = st.SettingsNow(ctx); return err })
+	err = t.pick(func(st SettingsStore) error { s, err = st.SettingsNow(ctx); return err })
 	return s, err
 }
 
 func (t tieredSettings) SetProfile(ctx context.Context, fromName, signature string) error {
-	return t.pick(ctx, func(st SettingsStore) error { return st.SetProfile(ctx, fromName, signature) })
+	return t.pick(func(st SettingsStore) error { return st.SetProfile(ctx, fromName, signature) })
 }
 
 func (t tieredSettings) TrustSender(ctx context.Context, addr string, trust bool) error {
-	return t.pick(ctx, func(st SettingsStore) error { return st.TrustSender(ctx, addr, trust) })
+	return t.pick(func(st SettingsStore) error { return st.TrustSender(ctx, addr, trust) })
 }
 
 func (t tieredSettings) NoteRecipients(ctx context.Context, addrs []string) error {
-	return t.pick(ctx, func(st SettingsStore) error { return st.NoteRecipients(ctx, addrs) })
+	return t.pick(func(st SettingsStore) error { return st.NoteRecipients(ctx, addrs) })
 }
 
 // localSettings keeps one user's settings in Tidings' own store, as

@@ -63,3 +63,11 @@ func TestSettingsFallBack(t *testing.T) {
 		t.Errorf("a Mail that keeps nothing: %v", err)
 	}
 }
+
+func TestStorageSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 kB", 1536: "1.5 kB", 25 << 20: "25 MB", 100 << 30: "100 GB", 1288490188: "1.2 GB"} {
+		if got := storageSize(n); got != want {
+			t.Errorf("storageSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

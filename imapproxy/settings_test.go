@@ -131,3 +131,29 @@ func TestRecentRecipients(t *testing.T) {
 		t.Errorf("after many: %d recent, first %q", len(st.Recent), st.Recent[0])
 	}
 }
+
+// TestQuotaDovecot: the storage used grows with the mail stored, and the
+// limit is the configured one; without QUOTA, ErrUnsupported.
+func TestQuotaDovecot(t *testing.T) {
+	t.Parallel()
+	d := testsrv.StartDovecot(t, dovecotUsers("quoted")...)
+	ctx := t.Context()
+	s := testSession(t, d.IMAPAddr, "quoted")
+	before, err := s.Quota(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Limit != 100<<30 {
+		t.Errorf("limit %d, want 100 GiB", before.Limit)
+	}
+	appendAll(t, d.IMAPAddr, "quoted", []testsrv.MaildirMessage{{Mailbox: "INBOX", Raw: []byte("Subject: big\r\n\r\n" + strings.Repeat("x", 20000) + "\r\n")}})
+	after, err := s.Quota(ctx)
+	if err != nil || after.Used < before.Used+19000 {
+		t.Errorf("used %d after storing 20 kB, was %d (%v)", after.Used, before.Used, err)
+	}
+	bare := testSession(t, d.IMAPAddr, "quoted")
+	without(t, bare, imap.CapQuota)
+	if _, err := bare.Quota(ctx); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("without QUOTA: %v", err)
+	}
+}

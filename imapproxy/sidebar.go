@@ -18,8 +18,8 @@ var readOnlyOps = map[string]bool{
 	"open folder": true, "read message": true, "stream part": true, "stream message": true,
 	"list mailboxes": true, "search all folders": true, "open conversations": true,
 	"open conversation": true, "open draft": true, "login": true, "open message": true,
-	"find next message": true,
-	"read settings":     true, "save settings": true, "trust sender": true, "note recipients": true, // settings, not folders
+	"find next message": true, "read quota": true,
+	"read settings": true, "save settings": true, "trust sender": true, "note recipients": true, // settings, not folders
 }
 
 type sidebarCache struct {

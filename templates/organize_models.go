@@ -180,4 +180,14 @@ type SettingsPage struct {
 	MaxName, MaxSignature int
 	FieldErrors           map[string]string // by field name, when saving failed
 	Trusted               []string          // the senders whose remote content is shown
+	Storage               *Storage          // the mail server's quota; nil when it has none
+}
+
+// Storage is how much of the user's mail storage is used.
+type Storage struct {
+	Used, Limit string // as people read them ("12.3 MB")
+	// UsedBytes and LimitBytes feed the meter; LimitBytes is 0 when the
+	// server reports use but no limit.
+	UsedBytes, LimitBytes int64
+	Percent               int
 }

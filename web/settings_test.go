@@ -50,6 +50,11 @@ func TestSettingsProfile(t *testing.T) {
 		t.Errorf("after saving a draft with another name, the setting is %q", v)
 	}
 
+	// The storage the server reports (QUOTA), under the settings.
+	if got := p.doc.Find(`section[aria-labelledby="storage-title"] p`).First().Text(); !strings.HasSuffix(got, "of 100 GB used (0%).") {
+		t.Errorf("storage: %q", got)
+	}
+
 	// Bad input: kept, and explained.
 	p = a.post("/settings/profile", url.Values{"from_name": {"Alice\x07"}, "signature": {strings.Repeat("x", 4001)}})
 	wantStatus(t, p, http.StatusUnprocessableEntity)

@@ -77,7 +77,11 @@ func (c dovecotConf) render() string {
 	// that follow them across devices (the senders whose remote content
 	// they trust): a small file in each home.
 	p("mail_attribute_dict = file:%%h/dovecot-attributes")
-	p("protocol imap {\n  imap_metadata = yes\n}")
+	// QUOTA (RFC 9208), so the storage a user has left can be shown: a
+	// limit no test reaches (the benchmark seeds 100,000 messages).
+	p("mail_plugins = $mail_plugins quota")
+	p("plugin {\n  quota = count:User quota\n  quota_rule = *:storage=100G\n  quota_vsizes = yes\n}")
+	p("protocol imap {\n  imap_metadata = yes\n  mail_plugins = $mail_plugins imap_quota\n}")
 	p("")
 	p("namespace inbox {\n  inbox = yes\n  separator = /\n  prefix =")
 	p("  mailbox INBOX {\n    auto = subscribe\n  }")
