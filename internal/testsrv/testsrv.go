@@ -171,8 +171,15 @@ func startDaemon(logPath string, opts daemonOptions, name string, args ...string
 		// The kernel sends the parent-death signal when the thread that
 		// forked the child ends, not the process; Go ends a thread when
 		// the goroutine locked to it returns. So fork from a locked thread
-		// and keep it, waiting, for exactly the child's life.
+		// and keep it, waiting, for exactly the child's life; then unlock,
+		// so the thread goes back to the runtime instead of ending: other
+		// children may have been forked from it before it was locked here
+		// (chromedp v0.14 starts Chromium with a parent-death SIGKILL from
+		// whatever thread it runs on), and its end would kill them too
+		// (go.dev/issue/27505; a browser test died so, mid-run, now and
+		// then, when another test's Dovecot stopped).
 		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
 		if err := cmd.Start(); err != nil {
 			started <- err
 			return
