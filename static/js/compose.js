@@ -195,7 +195,12 @@
     box.setAttribute("role", "listbox");
     box.setAttribute("aria-label", "Recent recipients");
     box.hidden = true;
-    input.insertAdjacentElement("afterend", box);
+    // The list floats under the field, over what follows, in a wrapper
+    // that takes the field's place in the form's grid.
+    const wrap = document.createElement("div");
+    wrap.className = "suggest-wrap";
+    input.replaceWith(wrap);
+    wrap.append(input, box);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", box.id);

@@ -43,11 +43,21 @@
   function rows() {
     return Array.from(main.querySelectorAll("ul.messages > li.msg"));
   }
+  // The current row is kept by its message, not its element: organize.js
+  // and live updates redraw the list, and the place must survive that.
+  let currentID = "";
+  const idOf = (row) => row.dataset.uid || row.dataset.uids || "";
   function currentRow() {
-    return rows().find((r) => r.contains(document.activeElement)) || main.querySelector("ul.messages > li.kbd-current");
+    const all = rows();
+    return all.find((r) => r.contains(document.activeElement)) || (currentID && all.find((r) => idOf(r) === currentID)) || null;
   }
+  new MutationObserver(() => {
+    const row = currentID && rows().find((r) => idOf(r) === currentID);
+    if (row && !row.classList.contains("kbd-current")) row.classList.add("kbd-current");
+  }).observe(main, { childList: true, subtree: true });
   function moveTo(row) {
     if (!row) return;
+    currentID = idOf(row);
     rows().forEach((r) => r.classList.toggle("kbd-current", r === row));
     const link = row.querySelector("a.msg-link");
     if (link) link.focus();
