@@ -48,6 +48,12 @@ func (h *Handler) MailboxShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := h.listPage(r, boxes, mailbox, v, listLinks{base: mailboxURL(mailbox), keep: sortValues(v.Order)})
+	if p.Tools.Role == "trash" && v.Total > 0 && v.MaxUID > 0 {
+		// Everything up to the newest message shown: mail deleted into
+		// Trash meanwhile is not swept along unseen.
+		p.Tools.EmptyURL = mailboxURL(mailbox) + "/delete?" + url.Values{"all": {"1"}, "upto": {uitoa(v.MaxUID)},
+			"uidvalidity": {uitoa(v.UIDValidity)}, "return": {mailboxURL(mailbox)}}.Encode()
+	}
 	if notice != "" {
 		p.Tools.Notice = notice
 	}

@@ -30,6 +30,9 @@ type ListTools struct {
 	// PrevLabel and NextLabel name the pager's links when the list is not
 	// newest first ("Previous", "Next"); empty means "Newer", "Older".
 	PrevLabel, NextLabel string
+	// EmptyURL, in a Trash folder with messages, asks to delete them all
+	// for good (the confirmation page).
+	EmptyURL string
 }
 
 // SortControls is the sort form above a list.

@@ -350,6 +350,30 @@ func testDeleteFlow(t *testing.T, f orgFixture) {
 	if got := f.observe(t, a, user, pass, "Trash", "all"); !slices.Equal(got, trash[2:]) {
 		t.Errorf("Trash after delete = %v, want %v", got, trash[2:])
 	}
+
+	// Empty Trash: the same confirmation, for every message there.
+	empty := a.get("/mail/Trash").doc.Find(`.view-bar a.btn-danger`).AttrOr("href", "")
+	if !strings.HasPrefix(empty, "/mail/Trash/delete?") {
+		t.Fatalf("Trash page: Empty Trash goes to %q", empty)
+	}
+	confirm = a.get(empty)
+	if !strings.Contains(confirm.doc.Find(".confirm p").First().Text(), "all") {
+		t.Errorf("emptying asks %q", confirm.doc.Find(".confirm p").First().Text())
+	}
+	form = url.Values{}
+	confirm.doc.Find(`.confirm form input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		form.Add(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	wantStatus(t, a.post(confirm.doc.Find(".confirm form").AttrOr("action", ""), form), http.StatusSeeOther)
+	if got := f.observe(t, a, user, pass, "Trash", "all"); len(got) != 0 {
+		t.Errorf("Trash after emptying holds %v", got)
+	}
+	if a.get("/mail/Trash").doc.Find(`.view-bar a.btn-danger`).Length() != 0 {
+		t.Error("an empty Trash offers to be emptied")
+	}
+	if a.get("/mail/INBOX").doc.Find(`.view-bar a.btn-danger`).Length() != 0 {
+		t.Error("the Inbox offers Empty Trash")
+	}
 }
 
 func testAllInFolder(t *testing.T, f orgFixture) {
