@@ -70,6 +70,9 @@ func (h *Handler) startComposition(ctx context.Context, cm composeMail, sid, use
 		if to := q.Get("to"); len(to) < maxComposeField && submit.HeaderSafe(to) {
 			fields.To = to
 		}
+		if subject := q.Get("subject"); len(subject) < maxComposeField && submit.HeaderSafe(subject) {
+			fields.Subject = subject // a mailto: link's, e.g. a list's "unsubscribe"
+		}
 		fields.Body = withSignature("", prof.Signature)
 		c := h.Compose.Store.create(sid)
 		c.Fields = fields

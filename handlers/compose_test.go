@@ -166,3 +166,20 @@ func TestDraftToken(t *testing.T) {
 		t.Error("a token for no draft")
 	}
 }
+
+// TestUnsubscribe: a list's https page first; else, when Tidings can
+// send, a message to its mailto: address with the subject it asks for.
+func TestUnsubscribe(t *testing.T) {
+	h := &Handler{Compose: &Compose{}}
+	page, mail := h.unsubscribe([]string{"mailto:leave@list.example?subject=unsubscribe%20me", "https://list.example/leave?u=1"})
+	if page != "https://list.example/leave?u=1" || mail != "" {
+		t.Errorf("with a page: %q, %q", page, mail)
+	}
+	page, mail = h.unsubscribe([]string{"mailto:leave@list.example?subject=unsubscribe%20me"})
+	if page != "" || mail != "/compose?subject=unsubscribe+me&to=leave%40list.example" {
+		t.Errorf("mailto only: %q, %q", page, mail)
+	}
+	if page, mail := (&Handler{}).unsubscribe([]string{"mailto:leave@list.example"}); page != "" || mail != "" {
+		t.Errorf("without sending: %q, %q", page, mail)
+	}
+}

@@ -42,6 +42,7 @@ func (h *Handler) MessageShow(w http.ResponseWriter, r *http.Request) error {
 	p.ReplyAllURL = "/compose?replyall=" + ref
 	p.ForwardURL = "/compose?forward=" + ref
 	p.EditDraftURL = EditDraftURL(boxes, mailbox, uid)
+	p.UnsubscribeURL, p.UnsubscribeMail = h.unsubscribe(m.Unsubscribe)
 	if !sameAddresses(m.ReplyTo, m.From) {
 		p.ReplyTo = addressViews(m.ReplyTo)
 	}
@@ -155,4 +156,32 @@ func isRasterImage(ct string) bool {
 		return true
 	}
 	return false
+}
+
+// unsubscribe picks how to leave the message's mailing list: the https
+// page when the list gives one, else a message written here to its
+// mailto: address (when Tidings can send). One-click unsubscribing
+// (RFC 8058, a POST from the server) is not done: it would have Tidings
+// contact a sender's server on the user's behalf.
+func (h *Handler) unsubscribe(targets []string) (page, mail string) {
+	for _, t := range targets {
+		if strings.HasPrefix(t, "https:") {
+			return t, ""
+		}
+	}
+	if h.Compose == nil {
+		return "", ""
+	}
+	for _, t := range targets {
+		u, err := url.Parse(t)
+		if err != nil || u.Scheme != "mailto" {
+			continue
+		}
+		q := url.Values{"to": {u.Opaque}}
+		if s := u.Query().Get("subject"); s != "" {
+			q.Set("subject", s)
+		}
+		return "", "/compose?" + q.Encode()
+	}
+	return "", ""
 }

@@ -97,6 +97,10 @@ type MessagePage struct {
 	HTMLBodyURL   string // set when the message has an HTML body, shown in a sandboxed iframe
 	RemoteBlocked bool
 	ShowRemoteURL string
+	// UnsubscribeURL is the list's own page for leaving it (https, opened
+	// in a new tab, no referrer); UnsubscribeMail a compose form to the
+	// list's unsubscribe address. At most one is set.
+	UnsubscribeURL, UnsubscribeMail string
 	// TrustAddress, when not "", is the sender whose remote content the
 	// blocked banner offers to always show; TrustedSender, when not "",
 	// is the sender whose remote content is shown because the user

@@ -225,6 +225,12 @@ func testHTMLMessage(t *testing.T, f mailFixture) {
 	if p.doc.Find(".remote-banner").Length() != 1 {
 		t.Error("remote content in the message, but no 'blocked' banner")
 	}
+	if len(s.Parsed.Unsubscribe) > 0 {
+		u := p.doc.Find("a.unsubscribe")
+		if href := u.AttrOr("href", ""); !strings.HasPrefix(href, "https://") || u.AttrOr("rel", "") != "noopener noreferrer" || u.AttrOr("target", "") != "_blank" {
+			t.Errorf("unsubscribe link %q rel %q target %q", href, u.AttrOr("rel", ""), u.AttrOr("target", ""))
+		}
+	}
 	body := a.get(frame.AttrOr("src", ""))
 	wantStatus(t, body, http.StatusOK)
 	if csp := body.resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'none'") {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"mime"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -121,6 +122,36 @@ func (hd *headerDecoder) fillHeader(m *Message, h *header) {
 	}
 	m.InReplyTo = parseMsgIDs(h.get("In-Reply-To"))
 	m.References = parseMsgIDs(h.get("References"))
+	m.Unsubscribe = parseUnsubscribe(h.get("List-Unsubscribe"))
+}
+
+// parseUnsubscribe reads List-Unsubscribe: URLs in angle brackets,
+// separated by commas (RFC 2369 §2). Only https: and mailto: are kept,
+// at most two, each checked to parse; a sender's header is hostile input
+// like the rest.
+func parseUnsubscribe(raw string) []string {
+	var out []string
+	for _, part := range strings.Split(raw, ",") {
+		part = strings.TrimSpace(part)
+		if !strings.HasPrefix(part, "<") || !strings.HasSuffix(part, ">") || len(part) > 2000 {
+			continue
+		}
+		u, err := url.Parse(strings.TrimSpace(part[1 : len(part)-1]))
+		if err != nil {
+			continue
+		}
+		switch {
+		case u.Scheme == "https" && u.Host != "" && u.User == nil:
+		case u.Scheme == "mailto" && u.Opaque != "" && strings.Contains(u.Opaque, "@"):
+		default:
+			continue
+		}
+		out = append(out, u.String())
+		if len(out) == 2 {
+			break
+		}
+	}
+	return out
 }
 
 // addresses parses an address list (RFC 5322 §3.4). When the list as a

@@ -67,6 +67,10 @@ type Message struct {
 	MessageID  string
 	InReplyTo  []string
 	References []string
+	// Unsubscribe are the List-Unsubscribe targets (RFC 2369 §3.2) the
+	// user may follow: https: URLs and mailto: addresses, in the order
+	// given; http:, javascript: and anything else are left out.
+	Unsubscribe []string
 
 	// Text is the plain-text body in UTF-8 with "\n" line endings. When
 	// the message has several plain-text parts to show (multipart/mixed),
