@@ -68,6 +68,15 @@ func TestComposeDemo(t *testing.T) {
 		if strings.Contains(p.body, "style=") || strings.Contains(p.body, "<script>") {
 			t.Error("the page has an inline style or script (CSP)")
 		}
+		// A mailto: link's recipient and subject fill the form (a list's
+		// Unsubscribe); a subject with a line break does not.
+		pre, _ := a.openCompose("/compose?to=leave%40list.example&subject=unsubscribe")
+		if pre.doc.Find("#to").AttrOr("value", "") != "leave@list.example" || pre.doc.Find("#subject").AttrOr("value", "") != "unsubscribe" {
+			t.Errorf("prefilled: to %q subject %q", pre.doc.Find("#to").AttrOr("value", ""), pre.doc.Find("#subject").AttrOr("value", ""))
+		}
+		if bad, _ := a.openCompose("/compose?subject=a%0d%0aBcc:%20x@evil.example"); bad.doc.Find("#subject").AttrOr("value", "") != "" {
+			t.Errorf("a subject with a line break was taken: %q", bad.doc.Find("#subject").AttrOr("value", ""))
+		}
 		// A reload shows the same message, not a new one.
 		again := a.get("/compose?c=" + id)
 		wantStatus(t, again, http.StatusOK)
