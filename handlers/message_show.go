@@ -35,7 +35,7 @@ func (h *Handler) MessageShow(w http.ResponseWriter, r *http.Request) error {
 		Date: longDate(m.Date, h.now()), DateISO: isoDate(m.Date),
 		Flagged: mv.Flagged,
 		Notices: m.Notices,
-		RawURL:  self + "/raw", SeenURL: self + "/seen", FlagURL: self + "/flag",
+		RawURL:  self + "/raw", SeenURL: self + "/seen", FlagURL: self + "/flag", ZipURL: self + "/attachments.zip",
 	}
 	ref := url.QueryEscape(mailbox) + "&uid=" + uitoa(uid)
 	p.ReplyURL = "/compose?reply=" + ref

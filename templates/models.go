@@ -97,6 +97,7 @@ type MessagePage struct {
 	HTMLBodyURL   string // set when the message has an HTML body, shown in a sandboxed iframe
 	RemoteBlocked bool
 	ShowRemoteURL string
+	ZipURL        string // every attachment in one .zip
 	// UnsubscribeURL is the list's own page for leaving it (https, opened
 	// in a new tab, no referrer); UnsubscribeMail a compose form to the
 	// list's unsubscribe address. At most one is set.

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -38,6 +40,7 @@ func runAppFlows(t *testing.T, f mailFixture) {
 	t.Run("html message", func(t *testing.T) { testHTMLMessage(t, f) })
 	t.Run("trusted sender", func(t *testing.T) { testTrustedSender(t, f) })
 	t.Run("attachment", func(t *testing.T) { testAttachment(t, f) })
+	t.Run("attachments zip", func(t *testing.T) { testAttachmentsZip(t, f) })
 	t.Run("hostile attachments", func(t *testing.T) { testHostileAttachments(t, f) })
 	t.Run("seen and unread", func(t *testing.T) { testSeenUnread(t, f) })
 	t.Run("older and newer", func(t *testing.T) { testOlderNewer(t, f) })
@@ -309,6 +312,55 @@ func testTrustedSender(t *testing.T, f mailFixture) {
 	}
 	if p := a.post(form.AttrOr("action", ""), url.Values{"address": {"Name <x@example.org>"}, "trust": {"1"}}); p.resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a display name as address: %d", p.resp.StatusCode)
+	}
+}
+
+// testAttachmentsZip: "Download all" is one .zip holding every
+// attachment under its own name, with its bytes.
+func testAttachmentsZip(t *testing.T, f mailFixture) {
+	a := newTestApp(t, f.cfg)
+	a.login(f.user, f.pass)
+	var s seeded
+	for _, m := range f.mailbox("INBOX") {
+		if s.Parsed == nil || len(m.Parsed.Attachments) > len(s.Parsed.Attachments) {
+			s = m
+		}
+	}
+	if len(s.Parsed.Attachments) < 2 {
+		t.Fatalf("no seeded message with two attachments (most: %d)", len(s.Parsed.Attachments))
+	}
+	msg := fmt.Sprintf("/mail/INBOX/%d", s.UID)
+	link := a.get(msg).doc.Find(".att-all a").AttrOr("href", "")
+	if link != msg+"/attachments.zip" {
+		t.Fatalf("Download all links to %q", link)
+	}
+	p := a.get(link)
+	wantStatus(t, p, http.StatusOK)
+	if ct, cd := p.resp.Header.Get("Content-Type"), p.resp.Header.Get("Content-Disposition"); ct != "application/zip" || !strings.HasPrefix(cd, "attachment;") {
+		t.Errorf("Content-Type %q, Content-Disposition %q", ct, cd)
+	}
+	zr, err := zip.NewReader(strings.NewReader(p.body), int64(len(p.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != len(s.Parsed.Attachments) {
+		t.Fatalf("%d entries for %d attachments", len(zr.File), len(s.Parsed.Attachments))
+	}
+	for i, zf := range zr.File {
+		want := s.Parsed.Attachments[i]
+		if strings.ContainsAny(zf.Name, "/\\") || (want.Filename != "" && zf.Name != want.Filename) {
+			t.Errorf("entry %d named %q, attachment %q", i, zf.Name, want.Filename)
+		}
+		raw := a.get(fmt.Sprintf("%s/part/%s", msg, url.PathEscape(want.Path))).body
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		if string(got) != raw {
+			t.Errorf("entry %q: %d bytes, the download has %d", zf.Name, len(got), len(raw))
+		}
 	}
 }
 

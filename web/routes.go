@@ -25,6 +25,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /mail/{mailbox}/{uid}/body", authed(h.MessageBody))
 	mux.Handle("GET /mail/{mailbox}/{uid}/part/{part}", authed(h.MessagePart))
 	mux.Handle("GET /mail/{mailbox}/{uid}/raw", authed(h.MessageRaw))
+	mux.Handle("GET /mail/{mailbox}/{uid}/attachments.zip", authed(h.MessageAttachmentsZip))
 	mux.Handle("GET /mail/{mailbox}/{uid}/older", authed(h.MessageOlder))
 	mux.Handle("GET /mail/{mailbox}/{uid}/newer", authed(h.MessageNewer))
 	mux.Handle("POST /mail/{mailbox}/{uid}/seen", authed(h.MessageSeen))
