@@ -20,11 +20,7 @@ func TestBrowserOrganizeFlows(t *testing.T) {
 	a := newTestApp(t, f.cfg)
 	b := newBrowser(t, a.srv.URL)
 	b.shotsDir = screenshotDir(t)
-	b.run(chromedp.EmulateViewport(1366, 768), chromedp.Navigate(a.srv.URL+"/login"),
-		chromedp.SendKeys("#username", f.user, chromedp.ByQuery),
-		chromedp.SendKeys("#password", f.pass, chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible("li[data-uid]", chromedp.ByQuery))
+	b.run(chromedp.EmulateViewport(1366, 768), signIn(a.srv.URL, f.user, f.pass))
 
 	// until polls the server until ok, for at most 5 s.
 	until := func(what string, ok func() bool) {

@@ -233,3 +233,15 @@ func press(key string) chromedp.Action {
 		return input.DispatchKeyEvent(input.KeyUp).WithKey(down.Key).Do(ctx)
 	})
 }
+
+// signIn signs in through the login form of the app at base, as a person
+// does, and waits for the Inbox's rows.
+func signIn(base, user, pass string) chromedp.Action {
+	return chromedp.Tasks{
+		chromedp.Navigate(base + "/login"),
+		chromedp.SendKeys("#username", user, chromedp.ByQuery),
+		chromedp.SendKeys("#password", pass, chromedp.ByQuery),
+		chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible("li[data-uid]", chromedp.ByQuery),
+	}
+}

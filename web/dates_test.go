@@ -46,10 +46,7 @@ func TestBrowserLocalDates(t *testing.T) {
 	a := newTestAppWith(t, f.cfg, Config{Location: time.UTC})
 	b := newBrowser(t, a.srv.URL)
 	s := f.find(t, "INBOX", func(s seeded) bool { return !s.Parsed.Date.IsZero() })
-	b.run(emulation.SetTimezoneOverride("Asia/Tokyo"), chromedp.Navigate(a.srv.URL+"/login"),
-		chromedp.SendKeys("#username", f.user, chromedp.ByQuery),
-		chromedp.SendKeys("#password", f.pass, chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
+	b.run(emulation.SetTimezoneOverride("Asia/Tokyo"), signIn(a.srv.URL, f.user, f.pass),
 		chromedp.WaitVisible("li[data-uid] time[data-localized]", chromedp.ByQuery))
 	var title, long string
 	b.run(chromedp.AttributeValue(fmt.Sprintf(`li[data-uid="%d"] time`, s.UID), "title", &title, nil, chromedp.ByQuery),

@@ -21,11 +21,7 @@ func TestBrowserKeyboard(t *testing.T) {
 	a := newComposeApp(t, f.cfg, composeOptions{mailDomain: "example.org"}) // r opens a form; nothing is sent
 	b := newBrowser(t, a.srv.URL)
 	b.shotsDir = screenshotDir(t)
-	b.run(chromedp.EmulateViewport(1366, 768), chromedp.Navigate(a.srv.URL+"/login"),
-		chromedp.SendKeys("#username", f.user, chromedp.ByQuery),
-		chromedp.SendKeys("#password", f.pass, chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible("li[data-uid]", chromedp.ByQuery))
+	b.run(chromedp.EmulateViewport(1366, 768), signIn(a.srv.URL, f.user, f.pass))
 
 	until := func(what string, ok func() bool) {
 		t.Helper()

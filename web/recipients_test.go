@@ -61,11 +61,7 @@ func TestBrowserRecipientSuggestions(t *testing.T) {
 	}
 	b := newBrowser(t, a.srv.URL)
 	b.shotsDir = screenshotDir(t)
-	b.run(chromedp.EmulateViewport(1366, 768), chromedp.Navigate(a.srv.URL+"/login"),
-		chromedp.SendKeys("#username", f.user, chromedp.ByQuery),
-		chromedp.SendKeys("#password", f.pass, chromedp.ByQuery),
-		chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible("li[data-uid]", chromedp.ByQuery),
+	b.run(chromedp.EmulateViewport(1366, 768), signIn(a.srv.URL, f.user, f.pass),
 		chromedp.Navigate(a.srv.URL+"/compose"),
 		chromedp.WaitVisible(`#to[role="combobox"]`, chromedp.ByQuery))
 
