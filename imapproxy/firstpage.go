@@ -39,10 +39,13 @@ func (cn *conn) rememberFirstPage(v *View) {
 // expunged, the newest PerPage messages are among them; at most two
 // pages of rows come back, however much the folder holds.
 //
-// The server answers the NOOP first, so the FETCH sees the folder with
-// the news applied. The answer is used only when it is the whole page 1
-// of that folder: the newest message (sequence number = message count)
-// and the PerPage below it, every one with its envelope. Otherwise
+// A server may answer the two in either order: the in-memory one answers
+// the NOOP first, so new mail is in the FETCH's answer; Dovecot runs them
+// side by side and reports new mail and expunges after the FETCH's rows
+// (whose flags are current). Either way the answer is used only when it
+// is the whole page 1 of the folder as the server reports it once both
+// are done: the newest message (sequence number = message count) and
+// the PerPage below it, every one with its envelope. Otherwise
 // (more new mail than a page, expunges among the rows, a FETCH of the
 // NOOP's news claimed by the UID FETCH) it returns nil and the caller asks
 // again the usual way, the news already known: two round trips, as
