@@ -19,7 +19,6 @@ import (
 type Compose struct {
 	Sender Sender        // SMTP submission
 	Store  *ComposeStore // the messages being written, and their uploads
-	Names  NameStore     // the display name each user last chose
 	// MailDomain makes an address of a login that is not one
 	// (robin → robin@MailDomain).
 	MailDomain string
@@ -81,17 +80,6 @@ func (c *Compose) fromAddress(user string) (submit.Address, bool) {
 	}
 	a, err := submit.ParseAddress("from", user+"@"+c.MailDomain)
 	return a, err == nil
-}
-
-// fromName is the display name to offer: the one the user chose last, or
-// the configured default.
-func (c *Compose) fromName(user string) string {
-	if c.Names != nil {
-		if n, ok := c.Names.FromName(user); ok {
-			return n
-		}
-	}
-	return c.FromName
 }
 
 func (c *Compose) location() *time.Location {

@@ -129,8 +129,8 @@ func (h *Handler) sendFailed(ctx context.Context, w http.ResponseWriter, r *http
 	h.renderCompose(w, r, cr.cm, cr.c, v)
 }
 
-// rememberName keeps the display name the user sent with, for next time:
-// in their settings, else in this process.
+// rememberName keeps the display name the user sent with, for next time,
+// in their settings.
 func (h *Handler) rememberName(ctx context.Context, cr *composeRequest) {
 	name := strings.TrimSpace(cr.c.Fields.FromName)
 	if !submit.HeaderSafe(name) || len(name) > imapproxy.MaxFromName {
@@ -143,10 +143,6 @@ func (h *Handler) rememberName(ctx context.Context, cr *composeRequest) {
 				reqctx.Logger(ctx).Warn("display name not kept in settings", "err", err)
 			}
 		}
-		return
-	}
-	if h.Compose.Names != nil {
-		h.Compose.Names.SetFromName(cr.user, name)
 	}
 }
 

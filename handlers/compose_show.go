@@ -54,7 +54,7 @@ func (h *Handler) ComposeShow(w http.ResponseWriter, r *http.Request) error {
 
 // startComposition makes the composition the query asks for, locked.
 func (h *Handler) startComposition(ctx context.Context, cm composeMail, sid, user string, q url.Values) (*Composition, error) {
-	fields := ComposeFields{FromName: h.Compose.fromName(user)}
+	fields := ComposeFields{FromName: h.Compose.FromName} // the operator's default, under the user's own
 	prof, _ := settingsOf(ctx, h.settingsFor(cm, user))
 	if prof.FromName != "" {
 		fields.FromName = prof.FromName

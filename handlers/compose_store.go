@@ -319,34 +319,3 @@ func (c composeCleanup) CloseSession(sid string) {
 	c.Backend.CloseSession(sid)
 	c.store.CloseSession(sid)
 }
-
-// NameStore remembers the display name each user last typed.
-type NameStore interface {
-	FromName(user string) (name string, ok bool)
-	SetFromName(user, name string)
-}
-
-// MemoryNames is a NameStore in process memory: the names are lost on
-// restart, and users get the default again.
-type MemoryNames struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-// FromName returns the name user last chose.
-func (n *MemoryNames) FromName(user string) (string, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	v, ok := n.m[user]
-	return v, ok
-}
-
-// SetFromName remembers name for user.
-func (n *MemoryNames) SetFromName(user, name string) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.m == nil {
-		n.m = map[string]string{}
-	}
-	n.m[user] = name
-}

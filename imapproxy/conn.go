@@ -29,8 +29,7 @@ type conn struct {
 	uidValidity uint32
 	readOnly    bool
 
-	first          firstPage // page 1 of the selected folder, as last drawn
-	triedPipelined bool      // the last view tried pipelinedFirstPage
+	first firstPage // page 1 of the selected folder, as last drawn
 
 	created  time.Time
 	lastUsed time.Time

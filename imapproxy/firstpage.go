@@ -49,48 +49,48 @@ func (cn *conn) rememberFirstPage(v *View) {
 // (more new mail than a page, expunges among the rows, a FETCH of the
 // NOOP's news claimed by the UID FETCH) it returns nil and the caller asks
 // again the usual way, the news already known: two round trips, as
-// without the memory. cn.triedPipelined says whether it was tried.
-func (cn *conn) pipelinedFirstPage(o ViewOptions) (*View, error) {
+// without the memory. tried says whether the pair was sent (then the
+// news is known and the caller needs no NOOP of its own).
+func (cn *conn) pipelinedFirstPage(o ViewOptions) (v *View, tried bool, err error) {
 	fp := cn.first
-	cn.first, cn.triedPipelined = firstPage{}, false
+	cn.first = firstPage{}
 	if fp.mailbox == "" || fp.mailbox != o.Mailbox || cn.selected != o.Mailbox || fp.uidValidity != cn.uidValidity || fp.perPage != o.PerPage {
-		return nil, nil
+		return nil, false, nil
 	}
-	cn.triedPipelined = true
 	var set imap.UIDSet
 	set.AddRange(imap.UID(fp.low), imap.UID(min(uint64(fp.high)+uint64(o.PerPage), uint64(maxUID))))
 	noop := cn.c.Noop()
 	fetch := cn.c.Fetch(set, summaryFetch)
 	msgs, ferr := fetch.Collect()
 	if err := noop.Wait(); err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	if ferr != nil {
 		var ie *imap.Error
 		if asIMAPError(ferr, &ie) {
-			return nil, nil // refused (a server's view of expunged rows, say): ask the usual way
+			return nil, true, nil // refused (a server's view of expunged rows, say): ask the usual way
 		}
-		return nil, ferr
+		return nil, true, ferr
 	}
 	mb := cn.c.Mailbox()
 	if mb == nil {
-		return nil, nil
+		return nil, true, nil
 	}
 	n := mb.NumMessages
 	if n == 0 {
-		return nil, nil
+		return nil, true, nil
 	}
 	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return int(b.SeqNum) - int(a.SeqNum) })
 	want := min(o.PerPage, int(n))
 	if len(msgs) < want {
-		return nil, nil
+		return nil, true, nil
 	}
 	for i, m := range msgs[:want] {
 		if m.SeqNum != n-uint32(i) || m.Envelope == nil || m.UID == 0 {
-			return nil, nil
+			return nil, true, nil
 		}
 	}
-	v := &View{
+	v = &View{
 		MessagePage: MessagePage{Mailbox: o.Mailbox, Total: int(n), Page: 1, PerPage: o.PerPage, UIDValidity: cn.uidValidity},
 		Order:       o.Order,
 		Features:    cn.features(),
@@ -99,5 +99,5 @@ func (cn *conn) pipelinedFirstPage(o ViewOptions) (*View, error) {
 		v.Messages = append(v.Messages, summaryFrom(m))
 		v.MaxUID = max(v.MaxUID, uint32(m.UID))
 	}
-	return v, nil
+	return v, true, nil
 }

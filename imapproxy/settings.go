@@ -100,13 +100,6 @@ func (s *Session) SetProfile(ctx context.Context, fromName, signature string) er
 	return err
 }
 
-// TrustedSenders returns the addresses whose remote content the user
-// chose to always show, sorted (Settings().Trusted).
-func (s *Session) TrustedSenders(ctx context.Context) ([]string, error) {
-	st, err := s.Settings(ctx)
-	return st.Trusted, err
-}
-
 // TrustSender adds addr to the trusted senders (trust) or removes it.
 func (s *Session) TrustSender(ctx context.Context, addr string, trust bool) error {
 	var bad error

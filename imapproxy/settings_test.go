@@ -20,8 +20,8 @@ func TestTrustedSendersDovecot(t *testing.T) {
 	d := testsrv.StartDovecot(t, dovecotUsers("truster")...)
 	ctx := t.Context()
 	s := testSession(t, d.IMAPAddr, "truster")
-	if list, err := s.TrustedSenders(ctx); err != nil || len(list) != 0 {
-		t.Fatalf("at first: %v, %v", list, err)
+	if st, err := s.Settings(ctx); err != nil || len(st.Trusted) != 0 {
+		t.Fatalf("at first: %v, %v", st.Trusted, err)
 	}
 	for _, a := range []string{"News@Example.org", "shop@example.net", "news@example.org"} {
 		if err := s.TrustSender(ctx, a, true); err != nil {
@@ -30,20 +30,20 @@ func TestTrustedSendersDovecot(t *testing.T) {
 	}
 	want := []string{"news@example.org", "shop@example.net"}
 	other := testSession(t, d.IMAPAddr, "truster")
-	if list, err := other.TrustedSenders(ctx); err != nil || !slices.Equal(list, want) {
-		t.Fatalf("another session reads %v, %v; want %v", list, err, want)
+	if st, err := other.Settings(ctx); err != nil || !slices.Equal(st.Trusted, want) {
+		t.Fatalf("another session reads %v, %v; want %v", st.Trusted, err, want)
 	}
 	if err := other.TrustSender(ctx, "NEWS@example.org", false); err != nil {
 		t.Fatal(err)
 	}
-	if list, err := other.TrustedSenders(ctx); err != nil || !slices.Equal(list, want[1:]) {
-		t.Errorf("after removing: %v, %v", list, err)
+	if st, err := other.Settings(ctx); err != nil || !slices.Equal(st.Trusted, want[1:]) {
+		t.Errorf("after removing: %v, %v", st.Trusted, err)
 	}
 	if err := other.TrustSender(ctx, "shop@example.net", false); err != nil {
 		t.Fatal(err)
 	}
-	if list, err := testSession(t, d.IMAPAddr, "truster").TrustedSenders(ctx); err != nil || len(list) != 0 {
-		t.Errorf("after removing all: %v, %v", list, err)
+	if st, err := testSession(t, d.IMAPAddr, "truster").Settings(ctx); err != nil || len(st.Trusted) != 0 {
+		t.Errorf("after removing all: %v, %v", st.Trusted, err)
 	}
 	if err := s.TrustSender(ctx, "a@b\r\nc", true); err == nil {
 		t.Error("an address with a line break was taken")
@@ -52,7 +52,7 @@ func TestTrustedSendersDovecot(t *testing.T) {
 	// Without METADATA the feature is off, and says so.
 	bare := testSession(t, d.IMAPAddr, "truster")
 	without(t, bare, imap.CapMetadata, imap.CapMetadataServer)
-	if _, err := bare.TrustedSenders(ctx); !errors.Is(err, ErrUnsupported) {
+	if _, err := bare.Settings(ctx); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("without METADATA: %v, want ErrUnsupported", err)
 	}
 }
@@ -62,8 +62,8 @@ func TestTrustedSendersMemory(t *testing.T) {
 	t.Parallel()
 	srv := startMemory(t, "mem")
 	s := testSession(t, srv.Addr, "mem")
-	if _, err := s.TrustedSenders(t.Context()); !errors.Is(err, ErrUnsupported) {
-		t.Errorf("TrustedSenders: %v, want ErrUnsupported", err)
+	if _, err := s.Settings(t.Context()); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Settings: %v, want ErrUnsupported", err)
 	}
 	if err := s.TrustSender(t.Context(), "a@example.org", true); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("TrustSender: %v, want ErrUnsupported", err)

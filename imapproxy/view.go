@@ -74,7 +74,9 @@ func (cn *conn) view(o ViewOptions) (*View, error) {
 	ownOrder := o.Query.IsZero() && o.Order.Key == SortDefault && !o.Order.Asc
 	tried := false
 	if ownOrder && o.Page <= 1 {
-		v, err := cn.pipelinedFirstPage(o)
+		var v *View
+		var err error
+		v, tried, err = cn.pipelinedFirstPage(o)
 		if err != nil || v != nil {
 			if v != nil {
 				v.pipelined = pipelinedOne
@@ -82,7 +84,6 @@ func (cn *conn) view(o ViewOptions) (*View, error) {
 			}
 			return v, err
 		}
-		tried = cn.triedPipelined
 	}
 	var n uint32
 	var err error

@@ -72,7 +72,7 @@ func newComposeApp(t testing.TB, imapCfg imapproxy.Config, o composeOptions) *te
 	if o.sender != nil {
 		sender = o.sender
 	}
-	compose := &handlers.Compose{Sender: sender, Store: cstore, Names: &handlers.MemoryNames{},
+	compose := &handlers.Compose{Sender: sender, Store: cstore,
 		MailDomain: o.mailDomain, MaxAttachmentBytes: o.maxAttachment, SentCopy: true, Location: time.UTC}
 	var backend handlers.Backend = handlers.PoolBackend{Pool: pool}
 	if o.wrapMail != nil {

@@ -29,7 +29,6 @@ func newCompose(c *composeConfig, lifetime time.Duration, log *slog.Logger) (*ha
 	return &handlers.Compose{
 		Sender:             submit.NewClient(c.SMTP),
 		Store:              store,
-		Names:              &handlers.MemoryNames{},
 		MailDomain:         c.MailDomain,
 		FromName:           c.FromName,
 		MaxAttachmentBytes: int64(c.MaxAttachment),
